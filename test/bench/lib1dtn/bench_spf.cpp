@@ -99,6 +99,7 @@ int main(int argc, char **argv)
 	std::printf("%-36s %14s %10s\n", "scenario", "evaluations/s", "us/eval");
 	for (auto const &s : scenarios) {
 		std::vector<double> rounds;
+		rounds.reserve(5);
 		for (int round = 0; round < 5; round++)
 			rounds.push_back(rate(zone, s, seconds));
 		std::sort(rounds.begin(), rounds.end());
