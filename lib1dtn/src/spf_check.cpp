@@ -108,24 +108,6 @@ int strength(dnssec_state state)
 	return 0;
 }
 
-std::string_view type_name(rr_type type)
-{
-	switch (type) {
-	case rr_type::a:
-		return "A";
-	case rr_type::aaaa:
-		return "AAAA";
-	case rr_type::mx:
-		return "MX";
-	case rr_type::ptr:
-		return "PTR";
-	case rr_type::txt:
-		return "TXT";
-	default:
-		return "DNS";
-	}
-}
-
 bool is_failure(dns_answer const &answer)
 {
 	return answer.status == dns_status::servfail || answer.status == dns_status::timeout ||
@@ -206,7 +188,7 @@ class evaluator {
 	verdict lookup_error(std::string const &name, rr_type type, dns_answer const &answer)
 	{
 		return stop(spf_result::temperror, failure_text(answer) + " for " +
-		                                           std::string(type_name(type)) + " " +
+		                                           std::string(to_string(type)) + " " +
 		                                           name);
 	}
 
