@@ -89,13 +89,17 @@ sender_check spf(std::string domain, spf_result result = spf_result::pass)
 struct checker_fixture {
 	trust_options options;
 
-	decision decide(sender_check const &sender, std::string_view recipient)
+	std::unique_ptr<trust_checker> checker()
 	{
 		auto resolver =
 		        unbound_resolver::create(shared_dns().resolver_options(query_timeout));
 		REQUIRE_MESSAGE(resolver, resolver.error());
-		trust_checker checker(*resolver, options);
-		return checker.decide(sender, recipient);
+		return std::make_unique<trust_checker>(*resolver, options);
+	}
+
+	decision decide(sender_check const &sender, std::string_view recipient)
+	{
+		return checker()->decide(sender, recipient);
 	}
 };
 
@@ -194,6 +198,29 @@ TEST_CASE_FIXTURE(checker_fixture, "a dead server is a temperror within the conf
 	CHECK(d.outcome == result::temperror);
 	CHECK(d.reason.find("timed out") != std::string::npos);
 	CHECK(took < query_timeout + 1000ms);
+}
+
+TEST_CASE_FIXTURE(checker_fixture, "SPF on the validating resolver decides authenticity")
+{
+	auto check = checker();
+	auto good = check->check_sender(
+	        {"alice@Partner.Example", "mail.partner.example", "192.0.2.10"});
+	CHECK(good.sender_domain == "partner.example");
+	CHECK_MESSAGE(good.spf == spf_result::pass, good.spf_reason);
+	CHECK(good.dnssec == dnssec_state::secure);
+	auto pass = check->decide(good, "me.example");
+	CHECK_MESSAGE(pass.outcome == result::pass, pass.reason);
+
+	auto forged = check->check_sender({"<alice@partner.example>", "evil", "192.0.2.99"});
+	CHECK(forged.spf == spf_result::fail);
+	auto fail = check->decide(forged, "me.example");
+	CHECK(fail.outcome == result::fail);
+	CHECK(fail.reason.find("SPF fail for partner.example") != std::string::npos);
+
+	// The null sender is checked by its HELO name.
+	auto bounce = check->check_sender({"", "partner.example", "192.0.2.10"});
+	CHECK(bounce.sender_domain == "partner.example");
+	CHECK(bounce.spf == spf_result::pass);
 }
 
 TEST_CASE_FIXTURE(checker_fixture, "declarations present but SPF fail is a fail")
