@@ -16,8 +16,7 @@
 using dkim_test::memory_dns;
 using dtn::dkim_result;
 
-namespace
-{
+namespace {
 
 constexpr std::time_t signed_at = 1764756000;
 

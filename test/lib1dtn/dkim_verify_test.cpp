@@ -13,8 +13,7 @@ using dkim_test::sign_options;
 using dtn::dkim_canon;
 using dtn::dkim_result;
 
-namespace
-{
+namespace {
 
 constexpr std::time_t now = 1764756000; // 2025-12-03 10:00 UTC
 std::string const key_name = "sel._domainkey.example.org";
@@ -163,11 +162,11 @@ TEST_CASE("key records: revoked, missing, testing, restricted")
 		CHECK(r.result == dkim_result::permerror);
 		CHECK(r.reason == "key revoked (empty p=)");
 	}
-	SUBCASE("missing key (NXDOMAIN)")
+	SUBCASE("missing key (nxdomain)")
 	{
 		auto r = verify_one(signed_message, dns);
 		CHECK(r.result == dkim_result::permerror);
-		CHECK(r.reason == "no key at sel._domainkey.example.org (NXDOMAIN)");
+		CHECK(r.reason == "no key at sel._domainkey.example.org (nxdomain)");
 	}
 	SUBCASE("no TXT record (NODATA)")
 	{
