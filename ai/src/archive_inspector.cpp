@@ -237,10 +237,19 @@ class archive_walker
 				break;
 			}
 			if (result == read_result::failed) {
-				if (encrypted)
+				if (encrypted) {
 					pass.unopened_encrypted = true;
+					if (!retry)
+						locked_.push_back(name);
+				} else {
+					report_unreadable(a.get(), name);
+					if (!pass.office)
+						add_child(std::move(name), {});
+				}
 				continue;
 			}
+			if (retry)
+				opened_.push_back(name);
 			if (encrypted)
 				pass.opened_encrypted = true;
 			expanded_here += data.size();
@@ -280,6 +289,15 @@ class archive_walker
 		                    " bytes from " + std::to_string(content_.size()));
 	}
 
+	// Old or rare compression methods (implode, deflate64...) that
+	// libarchive cannot undo hide the entry from us, not from the reader.
+	void report_unreadable(struct archive *a, std::string const &name)
+	{
+		char const *error = archive_error_string(a);
+		add_finding(att_.findings, "archive.unreadable",
+		            "\"" + name + "\": " + (error ? error : "cannot be read"), 0.5);
+	}
+
 	void add_child(std::string name, std::string_view data)
 	{
 		attachment child;
@@ -292,7 +310,21 @@ class archive_walker
 			nested_.push_back(std::move(g));
 	}
 
+      public:
+	// Encrypted entries no password opened are still listed, by name:
+	// zip encrypts the data, not the names.
+	void add_locked_entries()
+	{
+		for (auto &name : locked_)
+			if (std::find(opened_.begin(), opened_.end(), name) == opened_.end())
+				add_child(std::move(name), {});
+		locked_.clear();
+	}
+
+      private:
 	attachment &att_;
+	std::vector<std::string> locked_;
+	std::vector<std::string> opened_;
 	std::string_view content_;
 	inspect_context &ctx_;
 	std::vector<attachment> &nested_;
@@ -328,19 +360,21 @@ void inspect_archive(attachment &att, std::string_view content, inspect_context 
 	}
 	add_finding(att.findings, "archive.encrypted", "encrypted entries");
 	auto passwords = password_candidates(ctx.message_text);
-	if (passwords.empty() || !pass.unopened_encrypted)
-		return;
-	if (!can_try_passwords(content)) {
-		add_finding(att.findings, "archive.password_in_message",
-		            "the message gives a password (\"" + passwords.front() + "\")", 0.7);
-		return;
+	if (!passwords.empty() && pass.unopened_encrypted) {
+		if (can_try_passwords(content)) {
+			// Second pass with the message's words as passwords: what
+			// opens is inspected like any other entry.
+			archive_pass retry = walker.walk(passwords, true);
+			if (retry.opened_encrypted)
+				add_finding(att.findings, "archive.password_in_message",
+				            "a password written in the message opens it");
+		} else {
+			add_finding(att.findings, "archive.password_in_message",
+			            "the message gives a password (\"" + passwords.front() + "\")",
+			            0.7);
+		}
 	}
-	// Second pass with the message's words as passwords: what opens is
-	// inspected like any other entry.
-	archive_pass retry = walker.walk(passwords, true);
-	if (retry.opened_encrypted)
-		add_finding(att.findings, "archive.password_in_message",
-		            "a password written in the message opens it");
+	walker.add_locked_entries();
 }
 
 } // namespace ai

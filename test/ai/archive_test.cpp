@@ -105,9 +105,13 @@ TEST_CASE("an encrypted zip whose password is in the message is opened")
 	        fixtures::message_with_attachment(zip, "filename=seikyu.zip", "application/zip",
 	                                          "The password follows in another mail.");
 	parsed_message n = parse_message(without);
-	REQUIRE(n.attachments.size() == 1);
+	REQUIRE(n.attachments.size() == 2);
 	CHECK(has_rule(n.attachments[0].findings, "archive.encrypted"));
 	CHECK_FALSE(has_rule(n.attachments[0].findings, "archive.password_in_message"));
+	// Zip encrypts contents, not names: the program is still seen by name.
+	CHECK(n.attachments[1].filename == "請求書.exe");
+	CHECK(n.attachments[1].size == 0);
+	CHECK(has_rule(n.attachments[1].findings, "attachment.executable"));
 }
 
 TEST_CASE("password candidates come from the words after password keywords")
