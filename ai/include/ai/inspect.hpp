@@ -50,8 +50,9 @@ void inspect_archive(attachment &att, std::string_view content, inspect_context 
 void inspect_ole(std::string_view content, std::vector<signal> &findings);
 
 // PDF actions and embedded files, including inside compressed object
-// streams.
-void inspect_pdf(std::string_view content, std::vector<signal> &findings);
+// streams. Link targets (/URI) go to `urls` when given.
+void inspect_pdf(std::string_view content, std::vector<signal> &findings,
+                 std::vector<std::string> *urls = nullptr);
 
 // HTML (or SVG) attachments: payload smuggling, password forms,
 // redirects.

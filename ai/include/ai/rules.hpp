@@ -38,12 +38,14 @@
 //   office.encrypted          an encrypted Office document (cannot be scanned)
 //   office.ole_package        an embedded OLE package object (Ole10Native)
 //   office.equation_editor    an Equation Editor object (old exploit path)
+//   office.rtf_object         an RTF document embedding an OLE object
 //   office.external_relationship  OOXML part loading a remote template/object
 //   pdf.javascript            /JavaScript or /JS
 //   pdf.open_action           /OpenAction or /AA (runs on open)
 //   pdf.launch                /Launch (starts a program)
 //   pdf.embedded_file         /EmbeddedFile
 //   pdf.submit_form           /SubmitForm (sends form data away)
+//   pdf.name_obfuscation      one of these names written with #xx escapes
 //   html.smuggling            script assembling a large blob for download
 //   html.password_form        an attached HTML page asking for a password
 //   html.redirect             an attached HTML page that sends the reader away
