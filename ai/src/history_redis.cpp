@@ -14,7 +14,10 @@
 #include <charconv>
 #include <mutex>
 
+#include <csignal>
+
 #include <hiredis/hiredis.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "history_redis_script.hpp"
@@ -51,6 +54,39 @@ struct context_deleter {
 	}
 };
 using context_ptr = std::unique_ptr<redisContext, context_deleter>;
+
+// hiredis writes with write(2): a server that went away would raise
+// SIGPIPE and kill the process. While a call runs, the signal is blocked
+// in this thread, and one it raised is taken off the pending set.
+class sigpipe_guard {
+      public:
+	sigpipe_guard()
+	{
+		sigemptyset(&pipe_);
+		sigaddset(&pipe_, SIGPIPE);
+		sigset_t pending;
+		sigpending(&pending);
+		was_pending_ = sigismember(&pending, SIGPIPE) == 1;
+		pthread_sigmask(SIG_BLOCK, &pipe_, &old_);
+	}
+	~sigpipe_guard()
+	{
+		sigset_t pending;
+		sigpending(&pending);
+		if (!was_pending_ && sigismember(&pending, SIGPIPE) == 1) {
+			timespec zero{};
+			sigtimedwait(&pipe_, nullptr, &zero);
+		}
+		pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+	}
+	sigpipe_guard(sigpipe_guard const &) = delete;
+	sigpipe_guard &operator=(sigpipe_guard const &) = delete;
+
+      private:
+	sigset_t pipe_{};
+	sigset_t old_{};
+	bool was_pending_ = false;
+};
 
 timeval to_timeval(std::chrono::milliseconds ms)
 {
@@ -261,6 +297,7 @@ tl::expected<reply_ptr, history_error> redis_store::command(redisContext *c,
 tl::expected<std::vector<history_lookup>, history_error>
 redis_store::fetch(std::span<const std::string> keys, std::int64_t now)
 {
+	sigpipe_guard no_sigpipe;
 	auto c = acquire();
 	if (!c)
 		return tl::unexpected(c.error());
@@ -308,6 +345,7 @@ tl::expected<void, history_error> redis_store::record(std::span<const std::strin
 	for (auto const &type : observation.facts.attachment_types)
 		args.push_back(type);
 
+	sigpipe_guard no_sigpipe;
 	auto c = acquire();
 	if (!c)
 		return tl::unexpected(c.error());
