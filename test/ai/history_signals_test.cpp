@@ -286,10 +286,10 @@ TEST_CASE("facts come from the parsed message: detected type first, then declare
 	parsed_message m;
 	m.reply_to = "Billing@Partner-Pay.Example";
 	m.attachments.push_back(
-	        {"invoice.pdf", "application/pdf", "application/x-dosexec", 10, 0, {}});
-	m.attachments.push_back({"photo.png", "image/png", "", 10, 0, {}});
-	m.attachments.push_back({"notes.TXT", "", "", 10, 0, {}});
-	m.attachments.push_back({"", "", "", 10, 0, {}});
+	        {"invoice.pdf", "application/pdf", "application/x-dosexec", 10, 0, {}, {}});
+	m.attachments.push_back({"photo.png", "image/png", "", 10, 0, {}, {}});
+	m.attachments.push_back({"notes.TXT", "", "", 10, 0, {}, {}});
+	m.attachments.push_back({"", "", "", 10, 0, {}, {}});
 	auto f = facts_from(m);
 	CHECK(f.attachment_types ==
 	      std::vector<std::string>{"application/x-dosexec", "ext:txt", "image/png"});
