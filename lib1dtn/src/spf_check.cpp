@@ -32,11 +32,18 @@ verdict stop(spf_result result, std::string reason)
 	return verdict{result, std::move(reason), {}};
 }
 
+// DNS names and SPF keywords compare case-insensitively in ASCII only,
+// whatever the process locale.
+char ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
 std::string lower(std::string_view text)
 {
 	std::string out(text);
 	for (auto &c : out)
-		c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+		c = ascii_lower(c);
 	return out;
 }
 
