@@ -148,6 +148,12 @@ bool is_printable_ascii(std::string_view text)
 	return true;
 }
 
+// The client's PTR names, as ptr and %{p} use them.
+struct reverse_names {
+	bool empty_answer = false;      // a void lookup
+	std::vector<std::string> names; // at most 10, lower-case
+};
+
 class evaluator {
       public:
 	evaluator(dns_source &dns, spf::macro_values values) : dns_(dns), values_(std::move(values))
@@ -318,11 +324,6 @@ class evaluator {
 	// The client's PTR names, asked once per evaluation however many
 	// ptr terms and %{p} macros need them: a record cannot multiply the
 	// lookups (and timeouts) by repeating "ptr".
-	struct reverse_names {
-		bool empty_answer = false;      // a void lookup
-		std::vector<std::string> names; // at most 10, lower-case
-	};
-
 	// Lookup failures give no names (RFC 7208 5.5).
 	reverse_names const &client_names()
 	{
