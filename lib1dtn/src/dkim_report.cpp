@@ -5,10 +5,8 @@
 
 #include <libpsl.h>
 
-namespace dtn
-{
-namespace
-{
+namespace dtn {
+namespace {
 
 std::string normalized(std::string_view domain)
 {

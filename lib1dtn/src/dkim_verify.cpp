@@ -12,10 +12,8 @@
 #include <openssl/x509.h>
 #include <sodium.h>
 
-namespace dtn
-{
-namespace
-{
+namespace dtn {
+namespace {
 
 char lower_char(char c)
 {
@@ -160,14 +158,12 @@ struct outcome {
 	std::string reason;
 };
 
-class verifier
-{
+class verifier {
       public:
 	verifier(std::string_view message, dns_source &dns, std::time_t now,
 	         dkim_limits const &limits)
 	    : message_(dkim_split_message(message)), dns_(dns), now_(now), limits_(limits)
-	{
-	}
+	{}
 
 	std::vector<dkim_signature_result> run()
 	{
