@@ -101,26 +101,6 @@ std::vector<unsigned char> digest(EVP_MD const *md, std::string_view data)
 	return out;
 }
 
-// Local names: dns.hpp's to_string lives with the resolver code.
-std::string_view status_name(dns_status status)
-{
-	switch (status) {
-	case dns_status::ok:
-		return "ok";
-	case dns_status::nodata:
-		return "NODATA";
-	case dns_status::nxdomain:
-		return "NXDOMAIN";
-	case dns_status::servfail:
-		return "SERVFAIL";
-	case dns_status::timeout:
-		return "timeout";
-	case dns_status::bogus:
-		return "bogus";
-	}
-	return "unknown";
-}
-
 struct pkey_free {
 	void operator()(EVP_PKEY *key) const { EVP_PKEY_free(key); }
 };
@@ -284,7 +264,7 @@ class verifier {
 			return tl::unexpected(
 			        outcome{dkim_result::permerror,
 			                "no key at " + name + " (" +
-			                        std::string(status_name(answer.status)) + ")"});
+			                        std::string(to_string(answer.status)) + ")"});
 		case dns_status::bogus:
 			r.key_dnssec = dnssec_state::bogus;
 			return tl::unexpected(
@@ -296,7 +276,7 @@ class verifier {
 			return tl::unexpected(
 			        outcome{dkim_result::temperror,
 			                "key lookup for " + name + " failed (" +
-			                        std::string(status_name(answer.status)) + ")"});
+			                        std::string(to_string(answer.status)) + ")"});
 		}
 		std::vector<dkim_key_record> keys;
 		std::string first_error;
