@@ -7,8 +7,7 @@
 
 using namespace blackbox;
 
-namespace
-{
+namespace {
 
 // The man page paragraph of `.It Cm NAME`, up to the next item.
 std::string man_item(std::string const &page, std::string const &name)

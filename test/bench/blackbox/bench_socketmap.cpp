@@ -20,8 +20,7 @@
 #include "lab.hpp"
 #include "socketmap_client.hpp"
 
-namespace
-{
+namespace {
 namespace fs = std::filesystem;
 using clock_type = std::chrono::steady_clock;
 

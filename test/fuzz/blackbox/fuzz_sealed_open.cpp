@@ -10,8 +10,7 @@
 
 #include "blackbox/sealed_table.hpp"
 
-namespace
-{
+namespace {
 
 blackbox::master_key const &fuzz_key()
 {
