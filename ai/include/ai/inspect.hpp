@@ -1,6 +1,6 @@
 // Static inspection of attachment content. Nothing here executes,
 // renders or opens content with another program: inspectors read bytes
-// and report what they find as signals (rule ids in ai/rules.hpp).
+// and report what they find as signals (rule ids in ai/parse_rules.hpp).
 //
 // Every function is safe on hostile input and bounded by parse_limits.
 // They are thread-safe: the milter calls them from many threads.
