@@ -2,10 +2,8 @@
 // relaxed canonicalizations of RFC 6376 section 3.4.
 #include "1dtn/dkim.hpp"
 
-namespace dtn
-{
-namespace
-{
+namespace dtn {
+namespace {
 
 bool is_wsp(char c)
 {

@@ -12,10 +12,8 @@
 #include <openssl/x509.h>
 #include <sodium.h>
 
-namespace dtn
-{
-namespace
-{
+namespace dtn {
+namespace {
 
 char lower_char(char c)
 {
@@ -103,26 +101,6 @@ std::vector<unsigned char> digest(EVP_MD const *md, std::string_view data)
 	return out;
 }
 
-// Local names: dns.hpp's to_string lives with the resolver code.
-std::string_view status_name(dns_status status)
-{
-	switch (status) {
-	case dns_status::ok:
-		return "ok";
-	case dns_status::nodata:
-		return "NODATA";
-	case dns_status::nxdomain:
-		return "NXDOMAIN";
-	case dns_status::servfail:
-		return "SERVFAIL";
-	case dns_status::timeout:
-		return "timeout";
-	case dns_status::bogus:
-		return "bogus";
-	}
-	return "unknown";
-}
-
 struct pkey_free {
 	void operator()(EVP_PKEY *key) const { EVP_PKEY_free(key); }
 };
@@ -160,14 +138,12 @@ struct outcome {
 	std::string reason;
 };
 
-class verifier
-{
+class verifier {
       public:
 	verifier(std::string_view message, dns_source &dns, std::time_t now,
 	         dkim_limits const &limits)
 	    : message_(dkim_split_message(message)), dns_(dns), now_(now), limits_(limits)
-	{
-	}
+	{}
 
 	std::vector<dkim_signature_result> run()
 	{
@@ -288,7 +264,7 @@ class verifier
 			return tl::unexpected(
 			        outcome{dkim_result::permerror,
 			                "no key at " + name + " (" +
-			                        std::string(status_name(answer.status)) + ")"});
+			                        std::string(to_string(answer.status)) + ")"});
 		case dns_status::bogus:
 			r.key_dnssec = dnssec_state::bogus;
 			return tl::unexpected(
@@ -300,7 +276,7 @@ class verifier
 			return tl::unexpected(
 			        outcome{dkim_result::temperror,
 			                "key lookup for " + name + " failed (" +
-			                        std::string(status_name(answer.status)) + ")"});
+			                        std::string(to_string(answer.status)) + ")"});
 		}
 		std::vector<dkim_key_record> keys;
 		std::string first_error;

@@ -108,24 +108,6 @@ int strength(dnssec_state state)
 	return 0;
 }
 
-std::string_view type_name(rr_type type)
-{
-	switch (type) {
-	case rr_type::a:
-		return "A";
-	case rr_type::aaaa:
-		return "AAAA";
-	case rr_type::mx:
-		return "MX";
-	case rr_type::ptr:
-		return "PTR";
-	case rr_type::txt:
-		return "TXT";
-	default:
-		return "DNS";
-	}
-}
-
 bool is_failure(dns_answer const &answer)
 {
 	return answer.status == dns_status::servfail || answer.status == dns_status::timeout ||
@@ -167,7 +149,7 @@ class evaluator {
 
 	spf_outcome run(std::string const &domain)
 	{
-		auto v = check_host(domain);
+		auto v = check_host(domain, true);
 		spf_outcome out;
 		out.result = v.result;
 		out.reason = std::move(v.reason);
@@ -206,7 +188,7 @@ class evaluator {
 	verdict lookup_error(std::string const &name, rr_type type, dns_answer const &answer)
 	{
 		return stop(spf_result::temperror, failure_text(answer) + " for " +
-		                                           std::string(type_name(type)) + " " +
+		                                           std::string(to_string(type)) + " " +
 		                                           name);
 	}
 
@@ -386,7 +368,7 @@ class evaluator {
 		auto target = target_of(mech);
 		if (!target)
 			return tl::unexpected(target.error());
-		auto inner = check_host(*target);
+		auto inner = check_host(*target, false);
 		switch (inner.result) {
 		case spf_result::pass:
 			include_reason_ = std::move(inner.reason);
@@ -479,7 +461,7 @@ class evaluator {
 		return std::move(*text);
 	}
 
-	verdict follow_redirect(std::string const &spec)
+	verdict follow_redirect(std::string const &spec, bool explain_fail)
 	{
 		std::string term = "redirect=" + spec;
 		auto counted = count_dns_term(term);
@@ -488,14 +470,15 @@ class evaluator {
 		auto target = expand_domain(spec, term);
 		if (!target)
 			return target.error();
-		auto inner = check_host(*target);
+		auto inner = check_host(*target, explain_fail);
 		if (inner.result == spf_result::none)
 			return stop(spf_result::permerror, term + ": " + inner.reason);
 		inner.reason = term + ": " + inner.reason;
 		return inner;
 	}
 
-	verdict check_host(std::string const &domain)
+	// `explain_fail`: expand exp= on fail (not for include: RFC 7208 6.2).
+	verdict check_host(std::string const &domain, bool explain_fail)
 	{
 		if (!spf::is_queryable(domain))
 			return stop(spf_result::none, "\"" + domain + "\" is not a valid domain");
@@ -517,12 +500,12 @@ class evaluator {
 			verdict v{result_of(mech.qual), "matched " + mech.text, {}};
 			if (!include_reason_.empty())
 				v.reason += " (" + include_reason_ + ")";
-			if (v.result == spf_result::fail && rec->exp)
+			if (v.result == spf_result::fail && rec->exp && explain_fail)
 				v.explanation = explain(*rec->exp);
 			return v;
 		}
 		if (rec->redirect)
-			return follow_redirect(*rec->redirect);
+			return follow_redirect(*rec->redirect, explain_fail);
 		return stop(spf_result::neutral, "no mechanism matched at " + domain);
 	}
 
