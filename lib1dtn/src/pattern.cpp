@@ -19,7 +19,7 @@ bool ascii_iequal(std::string_view a, std::string_view b)
 	return a.size() == b.size() &&
 	       std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) {
 		       return lower(static_cast<unsigned char>(x)) ==
-			      lower(static_cast<unsigned char>(y));
+		              lower(static_cast<unsigned char>(y));
 	       });
 }
 

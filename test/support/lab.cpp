@@ -68,6 +68,7 @@ int bound_port(int fd)
 		::dup2(devnull, STDIN_FILENO);
 
 	std::vector<char *> args;
+	args.reserve(argv.size() + 1);
 	for (auto const &a : argv)
 		args.push_back(const_cast<char *>(a.c_str()));
 	args.push_back(nullptr);
@@ -113,7 +114,7 @@ temp_dir::~temp_dir()
 	fs::remove_all(path_, ignored);
 }
 
-process::process(std::vector<std::string> argv, fs::path const &log_file)
+process::process(std::vector<std::string> const &argv, fs::path const &log_file)
 {
 	pid_ = ::fork();
 	if (pid_ < 0)

@@ -40,7 +40,7 @@ private:
 // (then SIGKILL after a grace period) on destruction or stop().
 class process {
 public:
-	process(std::vector<std::string> argv, std::filesystem::path const &log_file);
+	process(std::vector<std::string> const &argv, std::filesystem::path const &log_file);
 	~process();
 	process(process const &) = delete;
 	process &operator=(process const &) = delete;

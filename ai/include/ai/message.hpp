@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -52,8 +54,9 @@ struct parsed_message {
 	std::string from_display; // display name of From, decoded
 	std::string from_address; // addr-spec of From
 	std::string reply_to;     // addr-spec of Reply-To, "" if none
-	std::string date;
-	std::string message_id;
+	std::string date;       // Date header as written, "" if none
+	std::string message_id; // Message-ID header as written, "" if none
+	std::optional<std::int64_t> date_unix; // Date as Unix time, if it parses
 
 	std::string text; // every text/plain part, decoded to UTF-8
 	std::string html; // every text/html part, decoded to UTF-8
