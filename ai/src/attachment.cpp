@@ -100,6 +100,8 @@ std::string_view family_of_content(content_kind kind)
 	case k::xz:
 	case k::cab:
 	case k::tar:
+	case k::cpio:
+	case k::unsupported_archive:
 		return "archive";
 	default:
 		return "";
@@ -174,6 +176,24 @@ void check_kind(attachment &att, content_kind kind, std::string_view ext)
 		            "named ." + std::string(ext) + " but is " + detail::kind_name(kind));
 }
 
+// RTF documents carry OLE objects as hex text (\\objdata); the
+// Package class drops a file, Equation.3 is the old exploit path.
+void inspect_rtf(std::string_view content, std::vector<signal> &findings)
+{
+	if (content.find("\\objdata") == std::string_view::npos)
+		return;
+	if (content.find("\\objclass Package") != std::string_view::npos) {
+		findings.push_back({"office.ole_package", "RTF embeds a Package object", 1.0});
+		return;
+	}
+	if (content.find("Equation") != std::string_view::npos) {
+		findings.push_back(
+		        {"office.equation_editor", "RTF embeds an Equation object", 1.0});
+		return;
+	}
+	findings.push_back({"office.rtf_object", "RTF embeds an OLE object", 1.0});
+}
+
 } // namespace
 
 void inspect_attachment(attachment &att, std::string_view content, inspect_context &ctx,
@@ -189,10 +209,15 @@ void inspect_attachment(attachment &att, std::string_view content, inspect_conte
 	using k = content_kind;
 	if (detail::is_archive(kind))
 		inspect_archive(att, content, ctx, nested);
+	else if (kind == k::unsupported_archive)
+		add_finding(att, "archive.unreadable",
+		            std::string(detail::kind_name(kind)) + " not inspected", 0.5);
+	else if (kind == k::rtf)
+		inspect_rtf(content, att.findings);
 	else if (kind == k::ole)
 		inspect_ole(content, att.findings);
 	else if (kind == k::pdf)
-		inspect_pdf(content, att.findings);
+		inspect_pdf(content, att.findings, &att.urls);
 	else if (kind == k::html || one_of(ext, {"htm", "html", "shtml", "svg", "xhtml", "hta"}))
 		inspect_html(content, att.findings);
 }

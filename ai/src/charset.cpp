@@ -1,5 +1,7 @@
 #include "charset.hpp"
 
+#include "gmime_runtime.hpp"
+
 #include <gmime/gmime.h>
 #include <iconv.h>
 
@@ -143,6 +145,7 @@ std::string iconv_name(std::string_view declared)
 		return "UTF-8";
 	if (label == "iso-8859-1" || label == "latin1" || label == "us-ascii" || label == "ascii")
 		return "WINDOWS-1252"; // what mailers mean when they say Latin-1
+	ensure_gmime();                // its alias table lives in GMime's global state
 	char const *name = g_mime_charset_iconv_name(label.c_str());
 	return name ? name : label;
 }

@@ -104,6 +104,12 @@ content_kind sniff_content(std::string_view b)
 		return k::dmg;
 	if (is_tar(b))
 		return k::tar;
+	if (has_at(b, 0, "070707") || has_at(b, 0, "070701") || has_at(b, 0, "070702") ||
+	    has_at(b, 0, "\xC7\x71") || has_at(b, 0, "\x71\xC7"))
+		return k::cpio;
+	if (has_at(b, 0, "\x60\xEA") || has_at(b, 7, "**ACE**") ||
+	    (has_at(b, 2, "-lh") && b.size() > 6 && b[6] == '-'))
+		return k::unsupported_archive;
 	if (has_at(b, 0, "\x89PNG") || has_at(b, 0, "\xFF\xD8\xFF") || has_at(b, 0, "GIF8"))
 		return k::image;
 	if (has_at(b, 0, "#!"))
@@ -124,7 +130,7 @@ bool is_archive(content_kind kind)
 	using k = content_kind;
 	return kind == k::zip || kind == k::rar || kind == k::seven_zip || kind == k::gzip ||
 	       kind == k::bzip2 || kind == k::xz || kind == k::cab || kind == k::tar ||
-	       kind == k::iso;
+	       kind == k::cpio || kind == k::iso;
 }
 
 bool is_disk_image(content_kind kind)
@@ -169,6 +175,10 @@ char const *kind_name(content_kind kind)
 		return "cabinet";
 	case k::tar:
 		return "tar";
+	case k::cpio:
+		return "cpio";
+	case k::unsupported_archive:
+		return "ARJ, ACE or LZH archive";
 	case k::iso:
 		return "ISO 9660 image";
 	case k::vhd:

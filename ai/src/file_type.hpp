@@ -25,6 +25,8 @@ enum class content_kind {
 	xz,
 	cab,
 	tar,
+	cpio,
+	unsupported_archive, // ARJ, ACE, LZH: real archives we cannot open
 	iso,
 	vhd,
 	vhdx,

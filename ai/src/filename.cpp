@@ -4,17 +4,19 @@
 #include <array>
 #include <cstdint>
 
-namespace ai {
-namespace {
+namespace ai
+{
+namespace
+{
 
-constexpr std::array executable_extensions{
-	"exe", "scr", "com", "pif", "bat", "cmd", "vbs", "vbe", "js",  "jse",
-	"wsf", "wsh", "hta", "ps1", "lnk", "chm", "jar", "msi", "msp", "cpl",
-	"reg", "iso", "img", "vhd", "vhdx", "one", "app", "dll", "sys", "elf"};
+constexpr std::array executable_extensions{"exe",  "scr", "com", "pif", "bat", "cmd", "vbs", "vbe",
+                                           "js",   "jse", "wsf", "wsh", "hta", "ps1", "lnk", "chm",
+                                           "jar",  "msi", "msp", "cpl", "reg", "iso", "img", "vhd",
+                                           "vhdx", "one", "app", "dll", "sys", "elf"};
 
-constexpr std::array document_extensions{
-	"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "jpg",
-	"jpeg", "png", "gif", "rtf", "csv", "zip", "htm", "html"};
+constexpr std::array document_extensions{"pdf",  "doc", "docx", "xls",  "xlsx", "ppt",
+                                         "pptx", "txt", "jpg",  "jpeg", "png",  "gif",
+                                         "rtf",  "csv", "zip",  "htm",  "html"};
 
 // Code points that change how a name is displayed without showing
 // themselves: bidirectional controls and zero-width characters.
@@ -33,7 +35,11 @@ std::uint32_t next_code_point(std::string_view s, std::size_t &pos)
 		return static_cast<std::uint32_t>(static_cast<unsigned char>(s[i]));
 	};
 	std::uint32_t first = byte(pos);
-	std::size_t length = first < 0x80 ? 1 : first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC0 ? 2 : 1;
+	std::size_t length = first < 0x80    ? 1
+	                     : first >= 0xF0 ? 4
+	                     : first >= 0xE0 ? 3
+	                     : first >= 0xC0 ? 2
+	                                     : 1;
 	if (pos + length > s.size() || length == 1) {
 		++pos;
 		return first;

@@ -5,7 +5,7 @@
 #include <array>
 #include <string_view>
 
-#include "ai/content_rules.hpp"
+#include "ai/rules.hpp"
 #include "ai/domain.hpp"
 #include "text.hpp"
 

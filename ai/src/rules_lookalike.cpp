@@ -3,7 +3,7 @@
 // name as a sub-domain of somebody else's).
 #include <algorithm>
 
-#include "ai/content_rules.hpp"
+#include "ai/rules.hpp"
 #include "ai/domain.hpp"
 #include "text.hpp"
 

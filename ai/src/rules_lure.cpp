@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "ai/content_rules.hpp"
+#include "ai/rules.hpp"
 #include "ai/domain.hpp"
 #include "ai/html.hpp"
 #include "phrase_set.hpp"

@@ -1,7 +1,9 @@
 #include "blackbox/netstring.hpp"
 
-namespace blackbox {
-namespace {
+namespace blackbox
+{
+namespace
+{
 
 // Longest length prefix we accept: enough for any sane limit, and short
 // enough that the running value cannot overflow size_t.
@@ -19,8 +21,7 @@ netstring_result incomplete()
 
 } // namespace
 
-netstring_result netstring_parse(std::string_view input,
-				 std::size_t max_payload)
+netstring_result netstring_parse(std::string_view input, std::size_t max_payload)
 {
 	std::size_t length = 0;
 	std::size_t pos = 0;
@@ -50,8 +51,8 @@ netstring_result netstring_parse(std::string_view input,
 	if (input[comma] != ',')
 		return malformed("payload not followed by ','");
 
-	return {netstring_status::complete, comma + 1,
-		input.substr(payload_start, length), nullptr};
+	return {netstring_status::complete, comma + 1, input.substr(payload_start, length),
+	        nullptr};
 }
 
 std::string netstring_encode(std::string_view payload)

@@ -3,12 +3,10 @@
 // part of the Authentication-Results header (RFC 8601).
 #include "1dtn/dkim.hpp"
 
-#include <libpsl.h>
+#include "1dtn/domain.hpp"
 
-namespace dtn
-{
-namespace
-{
+namespace dtn {
+namespace {
 
 std::string normalized(std::string_view domain)
 {
@@ -19,32 +17,6 @@ std::string normalized(std::string_view domain)
 		if (c >= 'A' && c <= 'Z')
 			c = static_cast<char>(c - 'A' + 'a');
 	return out;
-}
-
-// The newest list libpsl can find (the system's file, else its built-in
-// copy), loaded once and read-only afterwards.
-psl_ctx_t const *public_suffixes()
-{
-	static psl_ctx_t const *const ctx = [] {
-		psl_ctx_t const *latest = psl_latest(nullptr);
-		return latest ? latest : psl_builtin();
-	}();
-	return ctx;
-}
-
-std::string_view dnssec_name(dnssec_state state)
-{
-	switch (state) {
-	case dnssec_state::secure:
-		return "secure";
-	case dnssec_state::insecure:
-		return "insecure";
-	case dnssec_state::bogus:
-		return "bogus";
-	case dnssec_state::indeterminate:
-		return "indeterminate";
-	}
-	return "indeterminate";
 }
 
 // RFC 5322 comment text: escape what would end or nest the comment.
@@ -91,11 +63,7 @@ bool counts_as_pass(dkim_signature_result const &r)
 std::string dkim_organizational_domain(std::string_view domain)
 {
 	std::string name = normalized(domain);
-	psl_ctx_t const *ctx = public_suffixes();
-	if (!ctx || name.empty())
-		return name;
-	char const *registrable = psl_registrable_domain(ctx, name.c_str());
-	return registrable ? std::string(registrable) : name;
+	return name.empty() ? name : organizational_domain(name);
 }
 
 bool dkim_aligned(std::string_view signing_domain, std::string_view domain)
@@ -140,7 +108,7 @@ std::string dkim_authres(dkim_signature_result const &r)
 	if (r.testing)
 		comment += "; key in testing mode";
 	if (r.key_dnssec != dnssec_state::indeterminate)
-		comment += "; key DNSSEC " + std::string(dnssec_name(r.key_dnssec));
+		comment += "; key DNSSEC " + std::string(to_string(r.key_dnssec));
 	if (!comment.empty())
 		out += " (" + comment_text(comment) + ")";
 	if (!r.domain.empty())

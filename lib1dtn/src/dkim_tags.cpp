@@ -6,10 +6,8 @@
 #include <array>
 #include <charconv>
 
-namespace dtn
-{
-namespace
-{
+namespace dtn {
+namespace {
 
 bool is_fws(char c)
 {
@@ -179,8 +177,7 @@ tl::expected<Int, std::string> parse_number(std::string_view tag, std::string_vi
 	return value;
 }
 
-class tag_map
-{
+class tag_map {
       public:
 	explicit tag_map(std::vector<dkim_tag> tags) : tags_(std::move(tags)) {}
 

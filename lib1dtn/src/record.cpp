@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "1dtn/domain.hpp"
+#include "1dtn/pattern.hpp"
 
 namespace dtn {
 namespace {
@@ -259,6 +260,84 @@ tl::expected<record, std::string> parse_record(std::string_view text)
 		rest.remove_prefix(end);
 	}
 	return rec;
+}
+
+namespace {
+
+std::string tag_name(std::string_view segment)
+{
+	return lower(trim(segment.substr(0, segment.find('='))));
+}
+
+void lint_patterns(record const &rec, std::vector<lint_finding> &findings)
+{
+	if (rec.trust.empty() && rec.includes.empty())
+		findings.push_back({false, "the declaration trusts no domain"});
+	for (auto const &pattern : rec.trust) {
+		if (!pattern.starts_with("*."))
+			continue;
+		// "*.P" covers everyone when P is itself a public suffix, that
+		// is when x.P is a registrable domain.
+		auto child = "x." + pattern.substr(2);
+		if (organizational_domain(child) == child)
+			findings.push_back(
+			        {false, "pattern " + quoted(pattern) +
+			                        " trusts every domain under a public suffix"});
+	}
+	if (rec.auth == auth_method::none)
+		findings.push_back({false,
+		                    "auth=none: receivers do not authenticate mail from this "
+		                    "domain (weak)"});
+	for (auto const &name : rec.ignored_tags)
+		findings.push_back({false, "unknown tag " + quoted(name) + " is ignored"});
+}
+
+} // namespace
+
+std::vector<lint_finding> lint_record(std::string_view text)
+{
+	std::vector<lint_finding> findings;
+	if (!is_1dtn_record(text)) {
+		findings.push_back({true, "the text does not start with the version tag v=1dtn1"});
+		return findings;
+	}
+	std::string_view rest = trim(text.substr(version_tag.size()));
+	if (!rest.empty() && rest.front() != ';')
+		findings.push_back({true, "expected ';' after the version tag"});
+	if (!rest.empty() && rest.front() == ';')
+		rest.remove_prefix(1);
+
+	// Each tag alone, so that one mistake does not hide the next.
+	std::vector<std::string> seen;
+	std::vector<std::string_view> segments;
+	while (true) {
+		auto end = rest.find(';');
+		segments.push_back(rest.substr(0, end));
+		if (end == std::string_view::npos)
+			break;
+		rest.remove_prefix(end + 1);
+	}
+	for (std::size_t i = 0; i < segments.size(); ++i) {
+		auto segment = trim(segments[i]);
+		if (segment.empty()) {
+			if (i + 1 < segments.size())
+				findings.push_back({true, "empty tag between two ';'"});
+			continue;
+		}
+		if (auto alone = parse_record("v=1dtn1; " + std::string(segment)); !alone)
+			findings.push_back({true, alone.error()});
+		auto name = tag_name(segment);
+		bool known = name == "trust" || name == "include" || name == "auth";
+		if (known && std::find(seen.begin(), seen.end(), name) != seen.end())
+			findings.push_back(
+			        {true, "tag " + quoted(name) + " appears more than once"});
+		if (known)
+			seen.push_back(name);
+	}
+
+	if (auto whole = parse_record(text); whole)
+		lint_patterns(*whole, findings);
+	return findings;
 }
 
 tl::expected<std::optional<std::string>, std::string>

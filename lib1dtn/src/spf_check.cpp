@@ -6,6 +6,7 @@
 #include <cctype>
 #include <ctime>
 #include <exception>
+#include <map>
 
 namespace dtn {
 namespace {
@@ -32,11 +33,18 @@ verdict stop(spf_result result, std::string reason)
 	return verdict{result, std::move(reason), {}};
 }
 
+// DNS names and SPF keywords compare case-insensitively in ASCII only,
+// whatever the process locale.
+char ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
 std::string lower(std::string_view text)
 {
 	std::string out(text);
 	for (auto &c : out)
-		c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+		c = ascii_lower(c);
 	return out;
 }
 
@@ -108,24 +116,6 @@ int strength(dnssec_state state)
 	return 0;
 }
 
-std::string_view type_name(rr_type type)
-{
-	switch (type) {
-	case rr_type::a:
-		return "A";
-	case rr_type::aaaa:
-		return "AAAA";
-	case rr_type::mx:
-		return "MX";
-	case rr_type::ptr:
-		return "PTR";
-	case rr_type::txt:
-		return "TXT";
-	default:
-		return "DNS";
-	}
-}
-
 bool is_failure(dns_answer const &answer)
 {
 	return answer.status == dns_status::servfail || answer.status == dns_status::timeout ||
@@ -158,6 +148,12 @@ bool is_printable_ascii(std::string_view text)
 	return true;
 }
 
+// The client's PTR names, as ptr and %{p} use them.
+struct reverse_names {
+	bool empty_answer = false;      // a void lookup
+	std::vector<std::string> names; // at most 10, lower-case
+};
+
 class evaluator {
       public:
 	evaluator(dns_source &dns, spf::macro_values values) : dns_(dns), values_(std::move(values))
@@ -167,7 +163,7 @@ class evaluator {
 
 	spf_outcome run(std::string const &domain)
 	{
-		auto v = check_host(domain);
+		auto v = check_host(domain, true);
 		spf_outcome out;
 		out.result = v.result;
 		out.reason = std::move(v.reason);
@@ -206,7 +202,7 @@ class evaluator {
 	verdict lookup_error(std::string const &name, rr_type type, dns_answer const &answer)
 	{
 		return stop(spf_result::temperror, failure_text(answer) + " for " +
-		                                           std::string(type_name(type)) + " " +
+		                                           std::string(to_string(type)) + " " +
 		                                           name);
 	}
 
@@ -325,29 +321,41 @@ class evaluator {
 		return false;
 	}
 
-	// The PTR names of the client, at most 10, lower-case. Lookup
-	// failures give no names (RFC 7208 5.5).
-	std::vector<std::string> client_names(dns_answer &answer)
+	// The client's PTR names, asked once per evaluation however many
+	// ptr terms and %{p} macros need them: a record cannot multiply the
+	// lookups (and timeouts) by repeating "ptr".
+	// Lookup failures give no names (RFC 7208 5.5).
+	reverse_names const &client_names()
 	{
-		answer = lookup(spf::reverse_name(values_.client), rr_type::ptr);
-		std::vector<std::string> names;
+		if (reverse_)
+			return *reverse_;
+		auto answer = lookup(spf::reverse_name(values_.client), rr_type::ptr);
+		reverse_.emplace();
+		reverse_->empty_answer = is_void(answer);
 		if (answer.status != dns_status::ok || is_failure(answer))
-			return names;
+			return *reverse_;
 		for (auto const &name : answer.records) {
-			if (names.size() == max_names)
+			if (reverse_->names.size() == max_names)
 				break;
-			names.push_back(lower(without_trailing_dot(name)));
+			reverse_->names.push_back(lower(without_trailing_dot(name)));
 		}
-		return names;
+		return *reverse_;
 	}
 
 	// A PTR name is validated when one of its addresses is the client.
+	// Remembered per evaluation, like the names themselves.
 	bool validates(std::string const &name)
 	{
-		if (!spf::is_queryable(name))
-			return false;
-		auto found = address_matches(name, 32, 128);
-		return found && *found == address_result::matched;
+		auto known = validation_.find(name);
+		if (known != validation_.end())
+			return known->second;
+		bool valid = false;
+		if (spf::is_queryable(name)) {
+			auto found = address_matches(name, 32, 128);
+			valid = found && *found == address_result::matched;
+		}
+		validation_.emplace(name, valid);
+		return valid;
 	}
 
 	match match_ptr(mechanism const &mech)
@@ -355,11 +363,10 @@ class evaluator {
 		auto target = target_of(mech);
 		if (!target)
 			return tl::unexpected(target.error());
-		dns_answer answer;
-		auto names = client_names(answer);
-		if (is_void(answer))
+		auto const &reverse = client_names();
+		if (reverse.empty_answer)
 			return void_lookup(mech);
-		for (auto const &name : names) {
+		for (auto const &name : reverse.names) {
 			if (within(name, *target) && validates(name))
 				return true;
 		}
@@ -386,7 +393,7 @@ class evaluator {
 		auto target = target_of(mech);
 		if (!target)
 			return tl::unexpected(target.error());
-		auto inner = check_host(*target);
+		auto inner = check_host(*target, false);
 		switch (inner.result) {
 		case spf_result::pass:
 			include_reason_ = std::move(inner.reason);
@@ -479,7 +486,7 @@ class evaluator {
 		return std::move(*text);
 	}
 
-	verdict follow_redirect(std::string const &spec)
+	verdict follow_redirect(std::string const &spec, bool explain_fail)
 	{
 		std::string term = "redirect=" + spec;
 		auto counted = count_dns_term(term);
@@ -488,14 +495,15 @@ class evaluator {
 		auto target = expand_domain(spec, term);
 		if (!target)
 			return target.error();
-		auto inner = check_host(*target);
+		auto inner = check_host(*target, explain_fail);
 		if (inner.result == spf_result::none)
 			return stop(spf_result::permerror, term + ": " + inner.reason);
 		inner.reason = term + ": " + inner.reason;
 		return inner;
 	}
 
-	verdict check_host(std::string const &domain)
+	// `explain_fail`: expand exp= on fail (not for include: RFC 7208 6.2).
+	verdict check_host(std::string const &domain, bool explain_fail)
 	{
 		if (!spf::is_queryable(domain))
 			return stop(spf_result::none, "\"" + domain + "\" is not a valid domain");
@@ -517,12 +525,12 @@ class evaluator {
 			verdict v{result_of(mech.qual), "matched " + mech.text, {}};
 			if (!include_reason_.empty())
 				v.reason += " (" + include_reason_ + ")";
-			if (v.result == spf_result::fail && rec->exp)
+			if (v.result == spf_result::fail && rec->exp && explain_fail)
 				v.explanation = explain(*rec->exp);
 			return v;
 		}
 		if (rec->redirect)
-			return follow_redirect(*rec->redirect);
+			return follow_redirect(*rec->redirect, explain_fail);
 		return stop(spf_result::neutral, "no mechanism matched at " + domain);
 	}
 
@@ -532,8 +540,7 @@ class evaluator {
 	{
 		if (!validated_) {
 			validated_.emplace();
-			dns_answer answer;
-			for (auto const &name : client_names(answer)) {
+			for (auto const &name : client_names().names) {
 				if (validates(name))
 					validated_->push_back(name);
 			}
@@ -557,6 +564,8 @@ class evaluator {
 	bool answers_ = false;
 	dnssec_state weakest_ = dnssec_state::indeterminate;
 	std::string include_reason_;
+	std::optional<reverse_names> reverse_;
+	std::map<std::string, bool> validation_;
 	std::optional<std::vector<std::string>> validated_;
 };
 

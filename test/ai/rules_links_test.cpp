@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "ai/content_rules.hpp"
+#include "ai/rules.hpp"
 #include "rule_helpers.hpp"
 
 using namespace ai;

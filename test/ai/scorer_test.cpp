@@ -153,13 +153,14 @@ TEST_CASE("in the shipped model, a dangerous attachment alone is enough to act")
 	REQUIRE(m.has_value());
 	scorer s(std::move(*m));
 	auto msg = rule_test::plain_message();
-	msg.attachments.push_back({"invoice.pdf.exe",
-	                           "application/pdf",
-	                           "application/x-dosexec",
-	                           4096,
-	                           0,
-	                           {{"attachment.executable", "PE executable", 1.0},
-	                            {"attachment.double_extension", "pdf then exe", 1.0}}});
+	attachment exe;
+	exe.filename = "invoice.pdf.exe";
+	exe.declared_type = "application/pdf";
+	exe.detected_type = "application/x-dosexec";
+	exe.size = 4096;
+	exe.findings = {{"attachment.executable", "PE executable", 1.0},
+	                {"attachment.double_extension", "pdf then exe", 1.0}};
+	msg.attachments.push_back(exe);
 	auto r = s.score(msg, {});
 	INFO(r.report);
 	CHECK(r.verdict != action::accept);

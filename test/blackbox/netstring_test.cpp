@@ -30,8 +30,7 @@ TEST_CASE("every proper prefix is incomplete")
 
 TEST_CASE("framing errors are malformed, with a reason")
 {
-	for (const char *bad : {"x:abc,", "3abc,", "3:abcd", "03:abc,", "-1:,",
-				"1234567890:x,"}) {
+	for (const char *bad : {"x:abc,", "3abc,", "3:abcd", "03:abc,", "-1:,", "1234567890:x,"}) {
 		auto r = netstring_parse(bad, 1 << 20);
 		CHECK_MESSAGE(r.status == netstring_status::malformed, bad);
 		CHECK(r.error != nullptr);

@@ -18,11 +18,9 @@
 #include "1dtn/dkim.hpp"
 #include "1dtn/dns.hpp"
 
-namespace dkim_test
-{
+namespace dkim_test {
 
-class memory_dns : public dtn::dns_source
-{
+class memory_dns : public dtn::dns_source {
       public:
 	void txt(std::string const &name, std::vector<std::string> records,
 	         dtn::dnssec_state dnssec = dtn::dnssec_state::secure)

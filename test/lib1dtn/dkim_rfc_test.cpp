@@ -8,8 +8,7 @@
 using dkim_test::memory_dns;
 using dtn::dkim_result;
 
-namespace
-{
+namespace {
 
 constexpr std::time_t fixed_now = 1764547200; // 2025-12-01
 

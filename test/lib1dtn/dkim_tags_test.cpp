@@ -4,8 +4,7 @@
 
 #include "1dtn/dkim.hpp"
 
-namespace
-{
+namespace {
 
 // A valid signature value; tests replace or drop single tags.
 std::string const base = "v=1; a=rsa-sha256; d=example.org; s=sel; h=From:To; "

@@ -153,3 +153,36 @@ TEST_CASE("A-labels and organizational domains")
 	CHECK(organizational_domain("a.b.partner.co.uk") == "partner.co.uk");
 	CHECK(organizational_domain("co.uk") == "co.uk");
 }
+
+TEST_CASE("lint lists every problem, not only the first")
+{
+	auto findings = lint_record("v=1dtn1; trust=a..example; auth=maybe; trust=b.example; "
+	                            "x-new=1;; include=*.x.example");
+	std::vector<std::string> errors, warnings;
+	for (auto const &f : findings)
+		(f.error ? errors : warnings).push_back(f.text);
+	REQUIRE(errors.size() == 5);
+	CHECK(errors[0].find("'a..example'") != std::string::npos);
+	CHECK(errors[1].find("'maybe'") != std::string::npos);
+	CHECK(errors[2].find("'trust' appears more than once") != std::string::npos);
+	CHECK(errors[3].find("empty tag") != std::string::npos);
+	CHECK(errors[4].find("include entry") != std::string::npos);
+	CHECK(warnings.empty()); // warnings need a record that parses
+
+	auto questionable = lint_record("v=1dtn1; trust=*.com, *.co.uk, *.partner.example; "
+	                                "auth=none; x-new=1");
+	std::vector<std::string> texts;
+	for (auto const &f : questionable) {
+		CHECK_FALSE(f.error);
+		texts.push_back(f.text);
+	}
+	REQUIRE(texts.size() == 4);
+	CHECK(texts[0].find("'*.com'") != std::string::npos);
+	CHECK(texts[1].find("'*.co.uk'") != std::string::npos);
+	CHECK(texts[2].find("auth=none") != std::string::npos);
+	CHECK(texts[3].find("'x-new'") != std::string::npos);
+
+	CHECK(lint_record("v=1dtn1; trust=partner.example").empty());
+	CHECK(lint_record("v=1dtn1").size() == 1);
+	CHECK(lint_record("spf").front().error);
+}

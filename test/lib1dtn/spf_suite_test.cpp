@@ -30,27 +30,6 @@ bool suite_present()
 	return fs::is_regular_file(suite_path(), ec);
 }
 
-std::string result_name(dtn::spf_result r)
-{
-	switch (r) {
-	case dtn::spf_result::none:
-		return "none";
-	case dtn::spf_result::neutral:
-		return "neutral";
-	case dtn::spf_result::pass:
-		return "pass";
-	case dtn::spf_result::fail:
-		return "fail";
-	case dtn::spf_result::softfail:
-		return "softfail";
-	case dtn::spf_result::temperror:
-		return "temperror";
-	case dtn::spf_result::permerror:
-		return "permerror";
-	}
-	return "?";
-}
-
 // TXT and SPF data: one string, or a list of character-strings that DNS
 // joins with nothing between them.
 std::string joined_strings(YAML::Node const &value)
@@ -153,7 +132,7 @@ void run_case(std::string const &name, YAML::Node const &test, lab::spf_zone &zo
 	t.total++;
 	auto got = dtn::spf_check(zone, request_for(test));
 	auto allowed = allowed_results(test["result"]);
-	auto got_name = result_name(got.result);
+	auto got_name = std::string(dtn::to_string(got.result));
 	bool ok = std::find(allowed.begin(), allowed.end(), got_name) != allowed.end();
 	std::string expected;
 	for (auto const &a : allowed)

@@ -103,6 +103,23 @@ struct black_hole {
 
 } // namespace
 
+std::string txt_record(std::string const &owner, std::string const &text)
+{
+	std::string line = owner + " IN TXT";
+	for (std::size_t at = 0; at < text.size() || at == 0; at += 255) {
+		line += " \"";
+		for (char c : text.substr(at, 255)) {
+			if (c == '"' || c == '\\')
+				line += '\\';
+			line += c;
+		}
+		line += '"';
+		if (text.empty())
+			break;
+	}
+	return line;
+}
+
 struct dns_lab::impl {
 	temp_dir dir{"1dall-dnslab"};
 	std::map<std::string, zone_spec> zones;

@@ -30,6 +30,10 @@ enum class zone_security {
 	broken_signature, // DS in the parent but corrupted RRSIGs over TXT: bogus
 };
 
+// A zone-file TXT line for `owner`: `text` in quoted character-strings
+// of at most 255 octets, with '"' and '\\' escaped.
+std::string txt_record(std::string const &owner, std::string const &text);
+
 class dns_lab {
       public:
 	dns_lab();

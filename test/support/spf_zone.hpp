@@ -4,9 +4,7 @@
 // lib1dtn; include it only from targets that do.
 #pragma once
 
-#include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <map>
 #include <string>
 #include <string_view>
@@ -32,8 +30,13 @@ class spf_zone : public dtn::dns_source {
 	// Makes `name` exist with no records (NOERROR, NODATA for any type).
 	void add_name(std::string_view name) { names_[key(name)]; }
 
-	// The DNSSEC state every answer carries.
+	// The DNSSEC state answers carry: for every name, or for one name
+	// (the name asked, before CNAMEs are followed).
 	void set_dnssec(dtn::dnssec_state state) { state_ = state; }
+	void set_dnssec(std::string_view name, dtn::dnssec_state state)
+	{
+		name_states_[key(name)] = state;
+	}
 
 	std::size_t queries() const { return queries_.load(); }
 
@@ -41,6 +44,39 @@ class spf_zone : public dtn::dns_source {
 	{
 		queries_++;
 		std::string current = key(name);
+		auto result = resolve(current, type);
+		auto state = name_states_.find(current);
+		if (state != name_states_.end() && result.status != dtn::dns_status::timeout)
+			result.dnssec = state->second;
+		if (result.dnssec == dtn::dnssec_state::bogus) {
+			result.status = dtn::dns_status::bogus;
+			result.records.clear();
+			result.why_bogus = "signature expired (test zone)";
+		}
+		return result;
+	}
+
+	static std::string key(std::string_view name)
+	{
+		if (!name.empty() && name.back() == '.')
+			name.remove_suffix(1);
+		std::string out(name);
+		for (auto &c : out) {
+			if (c >= 'A' && c <= 'Z')
+				c = static_cast<char>(c - 'A' + 'a');
+		}
+		return out;
+	}
+
+      private:
+	struct entry {
+		bool timeout;
+		dtn::rr_type type;
+		std::string data;
+	};
+
+	dtn::dns_answer resolve(std::string current, dtn::rr_type type) const
+	{
 		for (int hop = 0; hop < 8; hop++) {
 			auto found = names_.find(current);
 			if (found == names_.end())
@@ -52,23 +88,6 @@ class spf_zone : public dtn::dns_source {
 		}
 		return answer(dtn::dns_status::servfail); // a CNAME loop
 	}
-
-	static std::string key(std::string_view name)
-	{
-		if (!name.empty() && name.back() == '.')
-			name.remove_suffix(1);
-		std::string out(name);
-		std::transform(out.begin(), out.end(), out.begin(),
-		               [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-		return out;
-	}
-
-      private:
-	struct entry {
-		bool timeout;
-		dtn::rr_type type;
-		std::string data;
-	};
 
 	dtn::dns_answer answer(dtn::dns_status status) const
 	{
@@ -107,6 +126,7 @@ class spf_zone : public dtn::dns_source {
 	}
 
 	std::map<std::string, std::vector<entry>> names_;
+	std::map<std::string, dtn::dnssec_state> name_states_;
 	dtn::dnssec_state state_ = dtn::dnssec_state::insecure;
 	std::atomic<std::size_t> queries_{0};
 };

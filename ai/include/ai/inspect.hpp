@@ -1,6 +1,6 @@
 // Static inspection of attachment content. Nothing here executes,
 // renders or opens content with another program: inspectors read bytes
-// and report what they find as signals (rule ids in ai/rules.hpp).
+// and report what they find as signals (rule ids in ai/parse_rules.hpp).
 //
 // Every function is safe on hostile input and bounded by parse_limits.
 // They are thread-safe: the milter calls them from many threads.
@@ -50,8 +50,9 @@ void inspect_archive(attachment &att, std::string_view content, inspect_context 
 void inspect_ole(std::string_view content, std::vector<signal> &findings);
 
 // PDF actions and embedded files, including inside compressed object
-// streams.
-void inspect_pdf(std::string_view content, std::vector<signal> &findings);
+// streams. Link targets (/URI) go to `urls` when given.
+void inspect_pdf(std::string_view content, std::vector<signal> &findings,
+                 std::vector<std::string> *urls = nullptr);
 
 // HTML (or SVG) attachments: payload smuggling, password forms,
 // redirects.

@@ -17,7 +17,7 @@
 
 #include <tl/expected.hpp>
 
-#include "ai/content_rules.hpp"
+#include "ai/rules.hpp"
 #include "ai/message.hpp"
 #include "ai/tokens.hpp"
 

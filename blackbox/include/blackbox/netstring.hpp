@@ -10,7 +10,8 @@
 #include <string>
 #include <string_view>
 
-namespace blackbox {
+namespace blackbox
+{
 
 enum class netstring_status {
 	complete,   // one payload is ready; `consumed` bytes were used
@@ -20,15 +21,14 @@ enum class netstring_status {
 
 struct netstring_result {
 	netstring_status status;
-	std::size_t consumed = 0;   // bytes of input that formed the netstring
-	std::string_view payload;   // points into the input when complete
+	std::size_t consumed = 0;    // bytes of input that formed the netstring
+	std::string_view payload;    // points into the input when complete
 	const char *error = nullptr; // why, when malformed
 };
 
 // Parse the first netstring at the start of `input`. Payloads longer
 // than `max_payload` are refused as malformed before they are buffered.
-netstring_result netstring_parse(std::string_view input,
-				 std::size_t max_payload);
+netstring_result netstring_parse(std::string_view input, std::size_t max_payload);
 
 // Frame `payload` as a netstring.
 std::string netstring_encode(std::string_view payload);

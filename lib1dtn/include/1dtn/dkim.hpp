@@ -22,8 +22,7 @@
 #include "1dtn/dns.hpp"
 #include "1dtn/trust.hpp"
 
-namespace dtn
-{
+namespace dtn {
 
 // ---- Tag lists (RFC 6376 section 3.2) ----
 

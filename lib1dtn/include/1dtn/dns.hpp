@@ -44,8 +44,8 @@ struct dns_answer {
 	dns_status status = dns_status::servfail;
 	dnssec_state dnssec = dnssec_state::indeterminate;
 	std::vector<std::string> records;
-	std::uint32_t ttl = 0;   // smallest TTL of the answer (negative TTL for nxdomain/nodata)
-	std::string why_bogus;   // validator's reason when status is bogus
+	std::uint32_t ttl = 0; // smallest TTL of the answer (negative TTL for nxdomain/nodata)
+	std::string why_bogus; // validator's reason when status is bogus
 };
 
 std::string_view to_string(dns_status status);
@@ -56,7 +56,7 @@ std::string_view to_string(rr_type type);
 // several threads at once (the milter calls from one thread per SMTP
 // session) and must bound the time one query may take.
 class dns_source {
-public:
+      public:
 	virtual ~dns_source() = default;
 
 	// Looks up `name` (A-labels, with or without a trailing dot).

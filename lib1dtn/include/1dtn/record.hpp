@@ -33,6 +33,18 @@ bool is_1dtn_record(std::string_view txt);
 // offending tag or entry.
 tl::expected<record, std::string> parse_record(std::string_view text);
 
+// One finding of lint_record(): an error makes the record invalid (a
+// permerror for receivers); a warning is legal but probably unintended.
+struct lint_finding {
+	bool error = false;
+	std::string text;
+};
+
+// Every problem of a record's text, not only the first: each tag is
+// checked on its own, then repeated tags, then questionable choices
+// (auth=none, an empty trust list, a wildcard over a public suffix).
+std::vector<lint_finding> lint_record(std::string_view text);
+
 // Picks the 1DTN record among the TXT records found at one name: none
 // (nullopt) when no text starts with the version tag, an error when
 // more than one does.

@@ -10,10 +10,10 @@
 namespace dtn {
 
 struct spf_request {
-	std::string client_ip; // "192.0.2.1" or "2001:db8::1"
-	std::string domain;    // the domain whose policy is checked
-	std::string sender;    // MAIL FROM address; "postmaster@HELO" for <>
-	std::string helo;      // HELO/EHLO name as given
+	std::string client_ip;            // "192.0.2.1" or "2001:db8::1"
+	std::string domain;               // the domain whose policy is checked
+	std::string sender;               // MAIL FROM address; "postmaster@HELO" for <>
+	std::string helo;                 // HELO/EHLO name as given
 	std::string receiver = "unknown"; // %{r}: this host's name
 };
 

@@ -38,7 +38,7 @@ struct sender_facts {
 struct sender_check {
 	std::string sender_domain; // S, lower-case A-label
 	spf_result spf = spf_result::none;
-	std::string spf_reason;    // e.g. "mechanism ip4:192.0.2.0/24 matched"
+	std::string spf_reason; // e.g. "mechanism ip4:192.0.2.0/24 matched"
 	dnssec_state dnssec = dnssec_state::indeterminate; // weakest state of the SPF answers
 };
 
@@ -59,21 +59,21 @@ struct lookup_step {
 
 struct decision {
 	result outcome = result::temperror;
-	bool needs_dkim = false;   // auth=dkim: decide again at end of data
-	bool weak_auth = false;    // the sender declared auth=none
-	bool insecure = false;     // an answer used was DNSSEC-insecure
+	bool needs_dkim = false;                           // auth=dkim: decide again at end of data
+	bool weak_auth = false;                            // the sender declared auth=none
+	bool insecure = false;                             // an answer used was DNSSEC-insecure
 	dnssec_state dnssec = dnssec_state::indeterminate; // weakest state used
-	std::string reason;        // one line, fit for an SMTP reply and a log line
+	std::string reason; // one line, fit for an SMTP reply and a log line
 	std::vector<lookup_step> steps;
 };
 
 struct trust_options {
-	bool allow_insecure = true;       // may insecure answers yield pass
+	bool allow_insecure = true;         // may insecure answers yield pass
 	std::size_t cache_entries = 100000; // decision cache bound (LRU)
 };
 
 class trust_checker {
-public:
+      public:
 	trust_checker(std::shared_ptr<dns_source> dns, trust_options options);
 	~trust_checker();
 	trust_checker(trust_checker const &) = delete;
@@ -85,9 +85,9 @@ public:
 	// trusted(S, R) for one recipient domain. Pass `dkim` at end of data
 	// for senders whose declaration asks for DKIM. Thread-safe.
 	decision decide(sender_check const &sender, std::string_view recipient_domain,
-			std::optional<dkim_check> const &dkim = std::nullopt);
+	                std::optional<dkim_check> const &dkim = std::nullopt);
 
-private:
+      private:
 	struct impl;
 	std::unique_ptr<impl> impl_;
 };
