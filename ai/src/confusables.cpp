@@ -15,36 +15,33 @@ namespace {
 
 // Base letters of U+00C0..U+00FF; '_' keeps the character as it is.
 constexpr std::string_view latin1_base =
-	"AAAAAA_CEEEEIIIIDNOOOOO_OUUUUY__aaaaaa_ceeeeiiii_nooooo_ouuuuy_y";
+        "AAAAAA_CEEEEIIIIDNOOOOO_OUUUUY__aaaaaa_ceeeeiiii_nooooo_ouuuuy_y";
 
 // Base letters of U+0100..U+017F (Latin Extended-A).
 constexpr std::string_view latin_extended_a_base =
-	"AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIi__JjKkkLlLlLlLlLl"
-	"NnNnNnnNnOoOoOo__RrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzs";
+        "AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIi__JjKkkLlLlLlLlLl"
+        "NnNnNnnNnOoOoOo__RrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzs";
 
 static_assert(latin1_base.size() == 64);
 static_assert(latin_extended_a_base.size() == 128);
 
 // Cyrillic, Greek and other letters that look like one Latin letter.
 constexpr std::array<std::pair<char32_t, char>, 72> look_alikes{{
-	{U'\u0430', 'a'}, {U'\u0435', 'e'}, {U'\u0451', 'e'}, {U'\u043E', 'o'},
-	{U'\u0440', 'p'}, {U'\u0441', 'c'}, {U'\u0443', 'y'}, {U'\u0445', 'x'},
-	{U'\u0456', 'i'}, {U'\u0457', 'i'}, {U'\u0458', 'j'}, {U'\u0455', 's'},
-	{U'\u04BB', 'h'}, {U'\u04CF', 'l'}, {U'\u0501', 'd'}, {U'\u051B', 'q'},
-	{U'\u051D', 'w'}, {U'\u043A', 'k'}, {U'\u044C', 'b'}, {U'\u0432', 'b'},
-	{U'\u0410', 'a'}, {U'\u0412', 'b'}, {U'\u0415', 'e'}, {U'\u041A', 'k'},
-	{U'\u041C', 'm'}, {U'\u041D', 'h'}, {U'\u041E', 'o'}, {U'\u0420', 'p'},
-	{U'\u0421', 'c'}, {U'\u0422', 't'}, {U'\u0425', 'x'}, {U'\u0423', 'y'},
-	{U'\u0406', 'l'}, {U'\u0408', 'j'}, {U'\u0405', 's'}, {U'\u03B1', 'a'},
-	{U'\u03B9', 'i'}, {U'\u03BA', 'k'}, {U'\u03BD', 'v'}, {U'\u03BF', 'o'},
-	{U'\u03C1', 'p'}, {U'\u03C4', 't'}, {U'\u03C5', 'u'}, {U'\u03C7', 'x'},
-	{U'\u03C9', 'w'}, {U'\u03B3', 'y'}, {U'\u0391', 'a'}, {U'\u0392', 'b'},
-	{U'\u0395', 'e'}, {U'\u0396', 'z'}, {U'\u0397', 'h'}, {U'\u0399', 'l'},
-	{U'\u039A', 'k'}, {U'\u039C', 'm'}, {U'\u039D', 'n'}, {U'\u039F', 'o'},
-	{U'\u03A1', 'p'}, {U'\u03A4', 't'}, {U'\u03A5', 'y'}, {U'\u03A7', 'x'},
-	{U'\u0131', 'i'}, {U'\u0237', 'j'}, {U'\u0251', 'a'}, {U'\u0261', 'g'},
-	{U'\u0269', 'i'}, {U'\u026A', 'i'}, {U'\u0280', 'r'}, {U'\u028F', 'y'},
-	{U'\u1D0F', 'o'}, {U'\u2113', 'l'}, {U'\u2170', 'i'}, {U'\u217C', 'l'},
+        {U'\u0430', 'a'}, {U'\u0435', 'e'}, {U'\u0451', 'e'}, {U'\u043E', 'o'}, {U'\u0440', 'p'},
+        {U'\u0441', 'c'}, {U'\u0443', 'y'}, {U'\u0445', 'x'}, {U'\u0456', 'i'}, {U'\u0457', 'i'},
+        {U'\u0458', 'j'}, {U'\u0455', 's'}, {U'\u04BB', 'h'}, {U'\u04CF', 'l'}, {U'\u0501', 'd'},
+        {U'\u051B', 'q'}, {U'\u051D', 'w'}, {U'\u043A', 'k'}, {U'\u044C', 'b'}, {U'\u0432', 'b'},
+        {U'\u0410', 'a'}, {U'\u0412', 'b'}, {U'\u0415', 'e'}, {U'\u041A', 'k'}, {U'\u041C', 'm'},
+        {U'\u041D', 'h'}, {U'\u041E', 'o'}, {U'\u0420', 'p'}, {U'\u0421', 'c'}, {U'\u0422', 't'},
+        {U'\u0425', 'x'}, {U'\u0423', 'y'}, {U'\u0406', 'l'}, {U'\u0408', 'j'}, {U'\u0405', 's'},
+        {U'\u03B1', 'a'}, {U'\u03B9', 'i'}, {U'\u03BA', 'k'}, {U'\u03BD', 'v'}, {U'\u03BF', 'o'},
+        {U'\u03C1', 'p'}, {U'\u03C4', 't'}, {U'\u03C5', 'u'}, {U'\u03C7', 'x'}, {U'\u03C9', 'w'},
+        {U'\u03B3', 'y'}, {U'\u0391', 'a'}, {U'\u0392', 'b'}, {U'\u0395', 'e'}, {U'\u0396', 'z'},
+        {U'\u0397', 'h'}, {U'\u0399', 'l'}, {U'\u039A', 'k'}, {U'\u039C', 'm'}, {U'\u039D', 'n'},
+        {U'\u039F', 'o'}, {U'\u03A1', 'p'}, {U'\u03A4', 't'}, {U'\u03A5', 'y'}, {U'\u03A7', 'x'},
+        {U'\u0131', 'i'}, {U'\u0237', 'j'}, {U'\u0251', 'a'}, {U'\u0261', 'g'}, {U'\u0269', 'i'},
+        {U'\u026A', 'i'}, {U'\u0280', 'r'}, {U'\u028F', 'y'}, {U'\u1D0F', 'o'}, {U'\u2113', 'l'},
+        {U'\u2170', 'i'}, {U'\u217C', 'l'},
 }};
 
 // The prototype of one code point: a Latin letter, or 0 to keep it.
@@ -68,14 +65,25 @@ char prototype(std::uint32_t cp)
 	if (base != 0 && base != '_')
 		return text::lower(base);
 	auto found = std::find_if(look_alikes.begin(), look_alikes.end(),
-				  [cp](auto const &entry) { return entry.first == cp; });
+	                          [cp](auto const &entry) { return entry.first == cp; });
 	return found != look_alikes.end() ? found->second : 0;
 }
 
-void replace_all(std::string &s, std::string_view from, std::string_view to)
+// Copies `s` with every `from` replaced by `to` (building a new string:
+// GCC 12 warns falsely about std::string::replace in place at -O2).
+std::string replace_all(std::string const &s, std::string_view from, std::string_view to)
 {
-	for (auto pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size()))
-		s.replace(pos, from.size(), to);
+	std::string out;
+	out.reserve(s.size());
+	for (std::size_t pos = 0; pos < s.size();) {
+		if (std::string_view(s).substr(pos, from.size()) == from) {
+			out += to;
+			pos += from.size();
+		} else {
+			out += s[pos++];
+		}
+	}
+	return out;
 }
 
 enum class script { other, latin, cyrillic, greek };
@@ -106,10 +114,9 @@ std::string confusable_skeleton(std::string_view utf8)
 		else
 			text::append_utf8(out, cp);
 	}
-	replace_all(out, "rn", "m");
-	replace_all(out, "vv", "w");
-	replace_all(out, "cl", "d");
-	return out;
+	out = replace_all(out, "rn", "m");
+	out = replace_all(out, "vv", "w");
+	return replace_all(out, "cl", "d");
 }
 
 bool looks_like_homograph(std::string_view utf8_label)
@@ -123,7 +130,7 @@ bool looks_like_homograph(std::string_view utf8_label)
 		if (cp >= 0x80) {
 			ascii_only = false;
 			all_map = all_map && (s == script::cyrillic || s == script::greek) &&
-				  prototype(cp) != 0;
+			          prototype(cp) != 0;
 		}
 	}
 	if (latin && foreign)

@@ -15,7 +15,7 @@ namespace {
 bool has_digit_or_at(std::string_view word)
 {
 	return std::any_of(word.begin(), word.end(),
-			   [](char c) { return text::is_digit(c) || c == '@'; });
+	                   [](char c) { return text::is_digit(c) || c == '@'; });
 }
 
 // Drops "Re:", "Fwd:", "AW:", "[list]" and similar from the front.
@@ -95,7 +95,7 @@ bool is_maildir(fs::path const &dir)
 // Splits an mbox on "From " lines that follow an empty line (or start
 // the file); ">From " lines written by mboxrd lose one '>'.
 void split_mbox(std::string const &origin, std::string_view box,
-		std::function<void(raw_message &&)> const &each, std::size_t &count)
+                std::function<void(raw_message &&)> const &each, std::size_t &count)
 {
 	std::string current;
 	std::size_t index = 0;
@@ -118,7 +118,8 @@ void split_mbox(std::string const &origin, std::string_view box,
 		auto unquoted = line;
 		if (unquoted.starts_with(">")) {
 			auto first = unquoted.find_first_not_of('>');
-			if (first != std::string_view::npos && unquoted.substr(first).starts_with("From "))
+			if (first != std::string_view::npos &&
+			    unquoted.substr(first).starts_with("From "))
 				unquoted.remove_prefix(1);
 		}
 		current += unquoted;
@@ -127,8 +128,8 @@ void split_mbox(std::string const &origin, std::string_view box,
 	flush();
 }
 
-tl::expected<std::size_t, std::string>
-read_file(fs::path const &file, std::function<void(raw_message &&)> const &each)
+tl::expected<std::size_t, std::string> read_file(fs::path const &file,
+                                                 std::function<void(raw_message &&)> const &each)
 {
 	std::string bytes;
 	if (!read_whole(file, bytes))
@@ -191,7 +192,7 @@ tl::expected<corpus_part, std::string> parse_corpus_part(std::string_view name)
 	if (name == "all")
 		return corpus_part::all;
 	return tl::unexpected("unknown corpus part '" + std::string(name) +
-			      "' (train, held-out or all)");
+	                      "' (train, held-out or all)");
 }
 
 std::string_view strip_mbox_from_line(std::string_view raw)
@@ -200,6 +201,67 @@ std::string_view strip_mbox_from_line(std::string_view raw)
 		return raw;
 	auto end = raw.find('\n');
 	return end == std::string_view::npos ? std::string_view{} : raw.substr(end + 1);
+}
+
+std::string_view label_name(mail_label label)
+{
+	switch (label) {
+	case mail_label::phish:
+		return "phish";
+	case mail_label::spam:
+		return "spam";
+	case mail_label::ham:
+		return "ham";
+	}
+	return "ham";
+}
+
+tl::expected<std::size_t, std::string>
+for_each_labelled(fs::path const &dir, corpus_part part,
+                  std::function<void(labelled_message &&)> const &each)
+{
+	std::size_t passed = 0;
+	bool any = false;
+	for (auto label : {mail_label::phish, mail_label::spam, mail_label::ham}) {
+		auto folder = dir / std::string(label_name(label));
+		std::error_code ec;
+		if (!fs::is_directory(folder, ec))
+			continue;
+		any = true;
+		auto walked = for_each_message(folder, [&](raw_message &&raw) {
+			labelled_message m;
+			m.label = label;
+			m.origin = std::move(raw.origin);
+			m.bytes = raw.bytes.size();
+			m.msg = parse_message(raw.bytes);
+			m.fold = split_fold(split_key(m.msg));
+			if (!in_part(m.fold, part))
+				return;
+			++passed;
+			each(std::move(m));
+		});
+		if (!walked)
+			return tl::unexpected(walked.error());
+	}
+	if (!any)
+		return tl::unexpected(dir.string() + ": no phish/, spam/ or ham/ folder inside");
+	return passed;
+}
+
+std::string return_path(parsed_message const &msg)
+{
+	for (auto const &[name, value] : msg.headers) {
+		if (text::lower_ascii(name) != "return-path")
+			continue;
+		auto v = text::trim(value);
+		auto open = v.find('<');
+		auto close = v.rfind('>');
+		if (open != std::string_view::npos && close != std::string_view::npos &&
+		    close > open)
+			v = v.substr(open + 1, close - open - 1);
+		return std::string(text::trim(v));
+	}
+	return {};
 }
 
 tl::expected<std::size_t, std::string>

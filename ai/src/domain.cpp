@@ -35,7 +35,7 @@ std::string_view strip_scheme(std::string_view url)
 	auto scheme = url.substr(0, colon);
 	auto rest = url.substr(colon + 1);
 	bool slashes = rest.starts_with("//") || rest.starts_with("\\\\") ||
-		       rest.starts_with("/\\") || rest.starts_with("\\/");
+	               rest.starts_with("/\\") || rest.starts_with("\\/");
 	if (!slashes && text::lower_ascii(scheme) != "mailto")
 		return url;
 	while (!rest.empty() && (rest.front() == '/' || rest.front() == '\\'))
@@ -67,7 +67,7 @@ bool is_dotted_numbers(std::string_view host)
 		if (part.empty())
 			return false;
 		bool hex = part.size() > 2 && part[0] == '0' && part[1] == 'x' &&
-			   all_of_set(part.substr(2), "0123456789abcdef");
+		           all_of_set(part.substr(2), "0123456789abcdef");
 		if (!hex && !all_of_set(part, "0123456789"))
 			return false;
 		++parts;
@@ -87,8 +87,8 @@ std::string url_host(std::string_view url)
 		auth.remove_prefix(at + 1);
 	if (!auth.empty() && auth.front() == '[') {
 		auto close = auth.find(']');
-		return text::lower_ascii(auth.substr(0, close == std::string_view::npos ? close
-										   : close + 1));
+		return text::lower_ascii(
+		        auth.substr(0, close == std::string_view::npos ? close : close + 1));
 	}
 	auth = auth.substr(0, auth.find(':'));
 	while (!auth.empty() && auth.back() == '.')
@@ -135,7 +135,7 @@ bool has_known_suffix(std::string_view host)
 		return false;
 	std::string tld(host.substr(dot + 1));
 	return psl_is_public_suffix2(suffix_list(), tld.c_str(),
-				     PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) != 0;
+	                             PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) != 0;
 }
 
 bool has_punycode_label(std::string_view host)
@@ -158,7 +158,8 @@ std::string host_to_unicode(std::string_view host)
 	std::string out;
 	for (std::size_t start = 0; start <= host.size();) {
 		auto dot = host.find('.', start);
-		std::string label(host.substr(start, dot == std::string_view::npos ? dot : dot - start));
+		std::string label(
+		        host.substr(start, dot == std::string_view::npos ? dot : dot - start));
 		char *decoded = nullptr;
 		if (label.starts_with("xn--") &&
 		    idn2_to_unicode_8z8z(label.c_str(), &decoded, 0) == IDN2_OK && decoded) {
@@ -187,8 +188,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b)
 	for (std::size_t i = 1; i <= a.size(); ++i) {
 		for (std::size_t j = 1; j <= b.size(); ++j) {
 			std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-			at(i, j) = std::min({at(i - 1, j) + 1, at(i, j - 1) + 1,
-					     at(i - 1, j - 1) + cost});
+			at(i, j) = std::min(
+			        {at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost});
 			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
 				at(i, j) = std::min(at(i, j), at(i - 2, j - 2) + 1);
 		}

@@ -23,7 +23,7 @@ struct reader {
 	}
 
 	tl::expected<double, std::string> number(json const &parent, char const *key,
-						 std::string const &path) const
+	                                         std::string const &path) const
 	{
 		auto it = parent.find(key);
 		if (it == parent.end())
@@ -92,7 +92,7 @@ tl::expected<void, std::string> read_tokens(reader const &r, json const &doc, mo
 		double w = pair[1].get<double>();
 		if (bucket >= buckets || !std::isfinite(w))
 			return r.error(where + " has a bucket beyond 2^bits or a weight "
-					       "that is not finite");
+			                       "that is not finite");
 		m.token_weights[bucket] = static_cast<float>(w);
 	}
 	return {};
@@ -112,7 +112,8 @@ tl::expected<model, std::string> parse_model(std::string_view text, std::string_
 	if (!doc.is_object())
 		return r.error("the top level is not a JSON object");
 	auto format = doc.find("format");
-	if (format == doc.end() || !format->is_string() || format->get<std::string>() != format_name)
+	if (format == doc.end() || !format->is_string() ||
+	    format->get<std::string>() != format_name)
 		return r.error("format must be \"" + std::string(format_name) + "\"");
 
 	model m;
@@ -157,8 +158,8 @@ std::string model_to_json(model const &m)
 	doc["bias"] = m.bias;
 	doc["unknown_rule_weight"] = m.unknown_rule_weight;
 	doc["thresholds"] = {{"tag", m.limits.tag},
-			     {"quarantine", m.limits.quarantine},
-			     {"reject", m.limits.reject}};
+	                     {"quarantine", m.limits.quarantine},
+	                     {"reject", m.limits.reject}};
 	doc["weights"] = json::object();
 	for (auto const &[rule, w] : m.weights)
 		doc["weights"][rule] = std::round(w * 10000.0) / 10000.0;
@@ -177,7 +178,10 @@ std::string model_to_json(model const &m)
 		if (m.token_weights[b] == 0.0f)
 			continue;
 		out += first ? "\n\t\t\t" : ",\n\t\t\t";
-		out += json::array({b, std::round(static_cast<double>(m.token_weights[b]) * 10000.0) / 10000.0}).dump();
+		out += json::array(
+		               {b, std::round(static_cast<double>(m.token_weights[b]) * 10000.0) /
+		                           10000.0})
+		               .dump();
 		first = false;
 	}
 	out += "\n\t\t]\n\t}\n}\n";

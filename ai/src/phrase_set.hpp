@@ -11,7 +11,7 @@
 namespace ai {
 
 class phrase_set {
-public:
+      public:
 	// `whole_word`: the match must not touch an ASCII letter on either
 	// side (so "asap" does not fire inside "asapa").
 	void add(std::string_view phrase, int id, bool whole_word);
@@ -25,13 +25,15 @@ public:
 
 	// Calls `found(match)` for each occurrence; stops early when it
 	// returns false.
-	template <typename F> void scan(std::string_view text, F &&found) const
+	template <typename F>
+	void scan(std::string_view text, F &&found) const
 	{
 		std::uint32_t state = 0;
 		for (std::size_t i = 0; i < text.size(); ++i) {
 			auto byte = static_cast<unsigned char>(text[i]);
 			state = next_[state * classes_ + class_of_[byte]];
-			for (std::uint32_t o = first_output_[state]; o != no_output; o = outputs_[o].next) {
+			for (std::uint32_t o = first_output_[state]; o != no_output;
+			     o = outputs_[o].next) {
 				auto const &p = phrases_[outputs_[o].phrase];
 				std::size_t end = i + 1;
 				if (p.whole_word && !word_boundary(text, end - p.text.size(), end))
@@ -44,7 +46,7 @@ public:
 
 	std::size_t size() const { return phrases_.size(); }
 
-private:
+      private:
 	static constexpr std::uint32_t no_output = 0xFFFFFFFF;
 
 	struct entry {

@@ -5,8 +5,8 @@
 #include <array>
 #include <string_view>
 
-#include "ai/domain.hpp"
 #include "ai/rules.hpp"
+#include "ai/domain.hpp"
 #include "text.hpp"
 
 namespace ai {
@@ -23,10 +23,11 @@ std::string address_in(std::string_view display)
 	auto at = display.find('@');
 	if (at == std::string_view::npos)
 		return {};
-	constexpr std::string_view local_chars = "abcdefghijklmnopqrstuvwxyz"
-						 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-";
+	constexpr std::string_view local_chars =
+	        "abcdefghijklmnopqrstuvwxyz"
+	        "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-";
 	constexpr std::string_view domain_chars = "abcdefghijklmnopqrstuvwxyz"
-						  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-";
+	                                          "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-";
 	std::size_t begin = at;
 	while (begin > 0 && in_set(display[begin - 1], local_chars))
 		--begin;
@@ -67,7 +68,7 @@ bool all_digits(std::string_view s)
 bool is_month(std::string_view token)
 {
 	constexpr std::array months{"jan", "feb", "mar", "apr", "may", "jun",
-				    "jul", "aug", "sep", "oct", "nov", "dec"};
+	                            "jul", "aug", "sep", "oct", "nov", "dec"};
 	auto lowered = text::lower_ascii(token.substr(0, 3));
 	return token.size() >= 3 &&
 	       std::find(months.begin(), months.end(), lowered) != months.end();
@@ -111,8 +112,8 @@ date_quality judge_date(std::string_view value)
 	if (i + 3 > tokens.size())
 		return date_quality::malformed;
 	auto const &day = tokens[i], &month = tokens[i + 1], &year = tokens[i + 2];
-	bool day_ok = all_digits(day) && day.size() <= 2 && std::stoi(day) >= 1 &&
-		      std::stoi(day) <= 31;
+	bool day_ok =
+	        all_digits(day) && day.size() <= 2 && std::stoi(day) >= 1 && std::stoi(day) <= 31;
 	bool year_ok = all_digits(year) && (year.size() == 2 || year.size() == 4);
 	if (!day_ok || !is_month(month) || !year_ok)
 		return date_quality::malformed;
@@ -138,9 +139,8 @@ bool message_id_well_formed(std::string_view id)
 
 bool has_header(parsed_message const &msg, std::string_view name)
 {
-	return std::any_of(msg.headers.begin(), msg.headers.end(), [&](auto const &h) {
-		return text::lower_ascii(h.first) == name;
-	});
+	return std::any_of(msg.headers.begin(), msg.headers.end(),
+	                   [&](auto const &h) { return text::lower_ascii(h.first) == name; });
 }
 
 void date_signals(parsed_message const &msg, std::vector<signal> &out)
@@ -156,9 +156,8 @@ void date_signals(parsed_message const &msg, std::vector<signal> &out)
 		out.push_back({"header.date_malformed", "Date has no time zone: " + msg.date, 0.5});
 		break;
 	case date_quality::malformed:
-		out.push_back({"header.date_malformed", "Date is not an RFC 5322 date: " +
-								 msg.date.substr(0, 80),
-			       1.0});
+		out.push_back({"header.date_malformed",
+		               "Date is not an RFC 5322 date: " + msg.date.substr(0, 80), 1.0});
 		break;
 	}
 }
@@ -169,8 +168,8 @@ void message_id_signals(parsed_message const &msg, std::vector<signal> &out)
 		out.push_back({"header.message_id_missing", "no Message-ID header", 1.0});
 	else if (!message_id_well_formed(msg.message_id))
 		out.push_back({"header.message_id_malformed",
-			       "Message-ID is not <left@right>: " + msg.message_id.substr(0, 80),
-			       1.0});
+		               "Message-ID is not <left@right>: " + msg.message_id.substr(0, 80),
+		               1.0});
 }
 
 // The envelope sender's domain, or "" for the null sender or none.
@@ -182,8 +181,7 @@ std::string envelope_domain(std::string_view envelope_from)
 	return address_domain(trimmed);
 }
 
-void sender_signals(parsed_message const &msg, rule_context const &ctx,
-		    std::vector<signal> &out)
+void sender_signals(parsed_message const &msg, rule_context const &ctx, std::vector<signal> &out)
 {
 	auto from_domain = address_domain(msg.from_address);
 	auto from_org = org_domain(from_domain);
@@ -195,45 +193,44 @@ void sender_signals(parsed_message const &msg, rule_context const &ctx,
 	auto shown = address_in(msg.from_display);
 	if (!shown.empty() && org_domain(address_domain(shown)) != from_org)
 		out.push_back({"from.display_name_address",
-			       "display name shows " + shown + ", address is " + msg.from_address,
-			       1.0});
+		               "display name shows " + shown + ", address is " + msg.from_address,
+		               1.0});
 
 	auto reply_domain = address_domain(msg.reply_to);
 	bool reply_elsewhere = !reply_domain.empty() && org_domain(reply_domain) != from_org;
 	if (reply_elsewhere)
 		out.push_back({"from.reply_to_domain",
-			       "Reply-To " + msg.reply_to + " is outside From domain " + from_org,
-			       1.0});
+		               "Reply-To " + msg.reply_to + " is outside From domain " + from_org,
+		               1.0});
 
 	auto bounce_domain = envelope_domain(ctx.envelope_from);
 	bool bounce_elsewhere = !bounce_domain.empty() && org_domain(bounce_domain) != from_org;
 	if (bounce_elsewhere)
 		out.push_back({"from.envelope_domain",
-			       "envelope sender domain " + bounce_domain + " differs from From " +
-				       from_org,
-			       1.0});
+		               "envelope sender domain " + bounce_domain + " differs from From " +
+		                       from_org,
+		               1.0});
 
 	for (auto const &[header, domain] :
 	     {std::pair{"From", from_domain}, std::pair{"Reply-To", reply_domain},
 	      std::pair{"display name", address_domain(shown)}}) {
 		auto imitated = imitated_trusted_domain(domain, ctx.trusted_domains);
 		if (!imitated.empty()) {
-			out.push_back({"from.lookalike_trusted", std::string(header) + " domain " +
-									 domain + " imitates trusted " +
-									 imitated,
-				       1.0});
+			out.push_back({"from.lookalike_trusted",
+			               std::string(header) + " domain " + domain +
+			                       " imitates trusted " + imitated,
+			               1.0});
 			break;
 		}
 	}
 
-	bool trusted = std::any_of(ctx.trusted_domains.begin(), ctx.trusted_domains.end(),
-				   [&](auto const &t) {
-					   return org_domain(text::lower_ascii(text::trim(t))) ==
-						  from_org;
-				   });
+	bool trusted = std::any_of(
+	        ctx.trusted_domains.begin(), ctx.trusted_domains.end(), [&](auto const &t) {
+		        return org_domain(text::lower_ascii(text::trim(t))) == from_org;
+	        });
 	if (trusted && !reply_elsewhere && !bounce_elsewhere)
-		out.push_back({"from.trusted_domain", "From " + from_org + " is a trusted domain",
-			       1.0});
+		out.push_back(
+		        {"from.trusted_domain", "From " + from_org + " is a trusted domain", 1.0});
 }
 
 } // namespace

@@ -5,8 +5,8 @@
 #include <map>
 #include <string_view>
 
-#include "ai/domain.hpp"
 #include "ai/rules.hpp"
+#include "ai/domain.hpp"
 #include "text.hpp"
 
 namespace ai {
@@ -17,13 +17,12 @@ namespace {
 constexpr std::size_t max_links_examined = 300;
 
 constexpr std::array shorteners{
-	"bit.ly",    "bitly.com", "tinyurl.com", "t.co",     "goo.gl",   "ow.ly",
-	"is.gd",     "buff.ly",   "rebrand.ly",  "cutt.ly",  "shorturl.at", "rb.gy",
-	"t.ly",      "tiny.cc",   "bit.do",      "s.id",     "v.gd",     "x.co",
-	"lnkd.in",   "qrco.de",   "shorte.st",   "adf.ly",   "tiny.pl",  "urlz.fr",
-	"soo.gd",    "clck.ru",   "u.to",        "rotf.lol", "surl.li",  "n9.cl",
-	"t1p.de",    "0rz.tw",    "ux.nu",       "kutt.it",  "shrtco.de", "y2u.be",
-	"linktr.ee", "tinu.be",   "did.li",      "1url.com", "tr.im",    "po.st"};
+        "bit.ly",  "bitly.com",  "tinyurl.com", "t.co",        "goo.gl",   "ow.ly",   "is.gd",
+        "buff.ly", "rebrand.ly", "cutt.ly",     "shorturl.at", "rb.gy",    "t.ly",    "tiny.cc",
+        "bit.do",  "s.id",       "v.gd",        "x.co",        "lnkd.in",  "qrco.de", "shorte.st",
+        "adf.ly",  "tiny.pl",    "urlz.fr",     "soo.gd",      "clck.ru",  "u.to",    "rotf.lol",
+        "surl.li", "n9.cl",      "t1p.de",      "0rz.tw",      "ux.nu",    "kutt.it", "shrtco.de",
+        "y2u.be",  "linktr.ee",  "tinu.be",     "did.li",      "1url.com", "tr.im",   "po.st"};
 
 bool is_shortener(std::string_view org)
 {
@@ -74,7 +73,7 @@ bool is_web_url(std::string_view url)
 
 // One finding per rule id: the first detail, and how many links did it.
 class findings {
-public:
+      public:
 	void add(std::string const &rule, std::string detail, double strength = 1.0)
 	{
 		auto [it, fresh] = seen_.try_emplace(rule, out_.size());
@@ -92,11 +91,12 @@ public:
 	{
 		for (std::size_t i = 0; i < out_.size(); ++i)
 			if (counts_[i] > 1)
-				out_[i].detail += " (and " + std::to_string(counts_[i] - 1) + " more)";
+				out_[i].detail +=
+				        " (and " + std::to_string(counts_[i] - 1) + " more)";
 		return std::move(out_);
 	}
 
-private:
+      private:
 	std::map<std::string, std::size_t, std::less<>> seen_;
 	std::vector<signal> out_;
 	std::vector<std::size_t> counts_;
@@ -111,12 +111,11 @@ void check_text_against_target(link const &l, std::string const &host, findings 
 	auto target_org = is_ip_literal(host) ? host : org_domain(host);
 	if (shown_org.empty() || target_org.empty() || shown_org == target_org)
 		return;
-	out.add("link.text_domain_mismatch",
-		"link text shows " + shown + " but goes to " + host);
+	out.add("link.text_domain_mismatch", "link text shows " + shown + " but goes to " + host);
 }
 
 void check_host(std::string const &url, std::string const &host,
-		std::vector<std::string> const &trusted, findings &out)
+                std::vector<std::string> const &trusted, findings &out)
 {
 	if (is_ip_literal(host)) {
 		out.add("link.ip_literal", "link to an IP address: " + host);
@@ -126,13 +125,13 @@ void check_host(std::string const &url, std::string const &host,
 	if (is_shortener(org))
 		out.add("link.shortener", "shortened link via " + org);
 	if (has_punycode_label(host))
-		out.add("link.punycode", "punycode host " + host + " (" + host_to_unicode(host) + ")");
+		out.add("link.punycode",
+		        "punycode host " + host + " (" + host_to_unicode(host) + ")");
 	auto shown = host_to_unicode(host);
 	for (std::size_t start = 0; start < shown.size();) {
 		auto dot = shown.find('.', start);
-		auto label = std::string_view(shown).substr(start, dot == std::string::npos
-									    ? dot
-									    : dot - start);
+		auto label = std::string_view(shown).substr(
+		        start, dot == std::string::npos ? dot : dot - start);
 		if (looks_like_homograph(label)) {
 			out.add("link.homograph", "host " + shown + " mixes look-alike scripts");
 			break;
@@ -144,7 +143,8 @@ void check_host(std::string const &url, std::string const &host,
 	if (url_has_userinfo(url) && is_web_url(url))
 		out.add("link.userinfo", "link hides its host after an '@': " + host);
 	if (auto imitated = imitated_trusted_domain(host, trusted); !imitated.empty())
-		out.add("link.lookalike_trusted", "link host " + host + " imitates trusted " + imitated);
+		out.add("link.lookalike_trusted",
+		        "link host " + host + " imitates trusted " + imitated);
 }
 
 } // namespace

@@ -3,8 +3,8 @@
 // name as a sub-domain of somebody else's).
 #include <algorithm>
 
-#include "ai/domain.hpp"
 #include "ai/rules.hpp"
+#include "ai/domain.hpp"
 #include "text.hpp"
 
 namespace ai {
@@ -44,7 +44,7 @@ bool imitates(std::string const &host, std::string const &org, std::string const
 	// Compare both the skeletons and the letters as written: "rn" -> 'm'
 	// makes "patrner" look further from "partner" than it is.
 	std::size_t edits = std::min(edit_distance(mine_skeleton, their_skeleton),
-				     edit_distance(mine.label, theirs.label));
+	                             edit_distance(mine.label, theirs.label));
 	if (edits <= tolerated_edits(their_skeleton.size()))
 		return true;
 	// "partner-secure.com", "securepartner.net"
@@ -58,7 +58,7 @@ bool imitates(std::string const &host, std::string const &org, std::string const
 } // namespace
 
 std::string imitated_trusted_domain(std::string_view domain,
-				    std::vector<std::string> const &trusted_domains)
+                                    std::vector<std::string> const &trusted_domains)
 {
 	auto host = text::lower_ascii(text::trim(domain));
 	if (host.empty() || host.size() > 253 || is_ip_literal(host) || trusted_domains.empty())

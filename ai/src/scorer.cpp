@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <unordered_set>
 
 namespace ai {
 namespace {
@@ -29,24 +30,21 @@ std::string format_points(double points)
 }
 
 // The words that pushed the token model's sum up most, for the report.
-std::string top_words(std::string_view subject, std::string_view body, model const &m,
-		      double scale)
+std::string top_words(std::string_view subject, std::string_view body, model const &m, double scale)
 {
 	std::vector<std::pair<double, std::string>> words;
-	std::vector<std::uint32_t> seen;
+	std::unordered_set<std::uint32_t> seen;
 	auto note = [&](std::string_view word, std::uint32_t bucket) {
-		if (std::find(seen.begin(), seen.end(), bucket) != seen.end())
+		if (!seen.insert(bucket).second)
 			return;
-		seen.push_back(bucket);
 		double w = static_cast<double>(m.token_weights[bucket]) * scale;
 		if (w > 0.05)
 			words.emplace_back(w, std::string(word));
 	};
 	for_each_token(subject, true, m.token_settings, note);
 	for_each_token(body, false, m.token_settings, note);
-	std::sort(words.begin(), words.end(), [](auto const &a, auto const &b) {
-		return a.first > b.first;
-	});
+	std::sort(words.begin(), words.end(),
+	          [](auto const &a, auto const &b) { return a.first > b.first; });
 	std::string out;
 	for (std::size_t i = 0; i < words.size() && i < 5; ++i)
 		out += (i ? ", " : "") + words[i].second;
@@ -57,7 +55,7 @@ std::string report_line(score_result const &r)
 {
 	char head[64];
 	std::snprintf(head, sizeof head, "score=%.2f action=%s", r.score,
-		      std::string(action_name(r.verdict)).c_str());
+	              std::string(action_name(r.verdict)).c_str());
 	std::string line = head;
 	std::size_t shown = 0;
 	for (auto const &c : r.fired) {
@@ -104,7 +102,7 @@ double model::weight_of(std::string_view rule) const
 }
 
 message_features extract_features(parsed_message const &msg, score_context const &ctx,
-				  token_options const *tokens)
+                                  token_options const *tokens)
 {
 	message_features f;
 	std::map<std::string, int, std::less<>> repeats;
@@ -131,6 +129,7 @@ message_features extract_features(parsed_message const &msg, score_context const
 		s.strength = std::clamp(s.strength, 0.0, 1.0);
 	if (tokens != nullptr)
 		f.tokens = token_buckets(msg.subject, visible, *tokens);
+	f.visible = std::move(visible);
 	return f;
 }
 
@@ -139,8 +138,8 @@ scorer::scorer(model m) : model_(std::move(m)) {}
 score_result scorer::score(parsed_message const &msg, score_context const &ctx) const
 {
 	score_result r;
-	auto features = extract_features(msg, ctx, model_.has_tokens() ? &model_.token_settings
-								       : nullptr);
+	auto features =
+	        extract_features(msg, ctx, model_.has_tokens() ? &model_.token_settings : nullptr);
 	r.score = model_.bias;
 	for (auto const &[rule, s] : features.rules) {
 		double w = model_.weight_of(rule);
@@ -153,9 +152,9 @@ score_result scorer::score(parsed_message const &msg, score_context const &ctx) 
 		for (auto bucket : features.tokens)
 			sum += static_cast<double>(model_.token_weights[bucket]);
 		double points = sum * scale;
-		std::string why = points > 0.0 ? top_words(msg.subject, visible_text(msg), model_,
-							   scale)
-					       : "the wording resembles legitimate mail";
+		std::string why = points > 0.0
+		                          ? top_words(msg.subject, features.visible, model_, scale)
+		                          : "the wording resembles legitimate mail";
 		r.fired.push_back({"tokens.words", why, 1.0, points, points});
 		r.score += points;
 	}

@@ -26,7 +26,7 @@ struct layout {
 };
 
 layout make_layout(std::vector<training_example> const &examples, model const &priors,
-		   training_options const &options)
+                   training_options const &options)
 {
 	std::set<std::string, std::less<>> names;
 	for (auto const &[rule, w] : priors.weights)
@@ -45,17 +45,58 @@ layout make_layout(std::vector<training_example> const &examples, model const &p
 
 // Buckets seen in at least `min_messages` examples.
 std::vector<bool> usable_tokens(std::vector<training_example> const &examples,
-				training_options const &options)
+                                training_options const &options)
 {
 	std::vector<std::uint32_t> counts(std::size_t{1} << options.tokens.bits, 0);
 	for (auto const &e : examples)
-		for (auto b : e.tokens)
-			if (b < counts.size())
-				++counts[b];
+		if (!(e.phish && options.tokens_without_phish))
+			for (auto b : e.tokens)
+				if (b < counts.size())
+					++counts[b];
 	std::vector<bool> usable(counts.size());
 	for (std::size_t b = 0; b < counts.size(); ++b)
 		usable[b] = counts[b] >= options.min_token_messages;
 	return usable;
+}
+
+double median(std::vector<double> values)
+{
+	if (values.empty())
+		return 0.0;
+	auto mid = values.begin() + static_cast<long>(values.size() / 2);
+	std::nth_element(values.begin(), mid, values.end());
+	return *mid;
+}
+
+// A prior says how far one rule moves a message in the priors model's
+// units: weight 3 with bias -3 and tag 0 takes a plain message exactly to
+// tag. A trained model has its own scale (its tag threshold may sit at 4
+// with word weights spreading scores widely), so a rule the training
+// mail hardly shows gets its prior converted: the same share of the way
+// from a typical legitimate message to the tag threshold.
+void rescale_rare_rules(std::vector<training_example> const &examples, model const &priors,
+                        std::vector<double> const &ham_scores, model &trained,
+                        training_options const &options)
+{
+	std::map<std::string, std::size_t, std::less<>> support;
+	for (auto const &e : examples)
+		for (auto const &[rule, strength] : e.rules)
+			++support[rule];
+	double prior_span = priors.limits.tag - priors.bias;
+	double trained_span = trained.limits.tag - median(ham_scores);
+	if (prior_span <= 0.0 || trained_span <= 0.0)
+		return;
+	double factor = trained_span / prior_span;
+	for (auto const &[rule, prior] : priors.weights) {
+		auto seen = support.find(rule);
+		if (seen != support.end() && seen->second >= options.min_rule_messages)
+			continue;
+		// Only evidence against a message is scaled up: a discount (a
+		// trusted partner) stays small, so that a partner's hijacked
+		// mailbox sending a program is still stopped.
+		trained.weights[rule] =
+		        prior > 0.0 ? std::max(trained.weight_of(rule), prior * factor) : prior;
+	}
 }
 
 } // namespace
@@ -76,7 +117,7 @@ double score_example(model const &m, training_example const &example)
 }
 
 model fit_model(std::vector<training_example> const &examples, model const &priors,
-		training_options const &options)
+                training_options const &options)
 {
 	auto l = make_layout(examples, priors, options);
 	std::vector<double> prior(l.size, 0.0), w(l.size, 0.0);
@@ -106,11 +147,14 @@ model fit_model(std::vector<training_example> const &examples, model const &prio
 	std::vector<row> rows;
 	rows.reserve(examples.size());
 	for (auto const &e : examples) {
-		row r{{}, e.unwanted ? 1.0 : 0.0, (e.unwanted ? 1.0 : options.ham_weight) / total_weight};
+		row r{{},
+		      e.unwanted ? 1.0 : 0.0,
+		      (e.unwanted ? 1.0 : options.ham_weight) / total_weight};
 		for (auto const &[rule, strength] : e.rules)
 			r.x.emplace_back(l.rule_index.at(rule), strength);
 		double scale = token_scale(e.tokens.size());
-		if (options.use_tokens)
+		bool words = options.use_tokens && !(e.phish && options.tokens_without_phish);
+		if (words)
 			for (auto b : e.tokens)
 				if (b < usable.size() && usable[b])
 					r.x.emplace_back(l.token_base + b, scale);
@@ -144,7 +188,7 @@ model fit_model(std::vector<training_example> const &examples, model const &prio
 			m1[i] = beta1 * m1[i] + (1 - beta1) * grad[i];
 			m2[i] = beta2 * m2[i] + (1 - beta2) * grad[i] * grad[i];
 			w[i] -= options.learning_rate * (m1[i] / correction1) /
-				(std::sqrt(m2[i] / correction2) + epsilon);
+			        (std::sqrt(m2[i] / correction2) + epsilon);
 			if (non_negative[i] && w[i] < 0.0)
 				w[i] = 0.0;
 		}
@@ -186,7 +230,7 @@ thresholds choose_thresholds(std::vector<double> ham_scores, training_options co
 }
 
 model train_with_thresholds(std::vector<training_example> const &examples, model const &priors,
-			    training_options const &options, std::vector<double> *oof_scores)
+                            training_options const &options, std::vector<double> *oof_scores)
 {
 	std::set<int> folds;
 	for (auto const &e : examples)
@@ -209,8 +253,10 @@ model train_with_thresholds(std::vector<training_example> const &examples, model
 		if (!examples[i].unwanted)
 			ham.push_back(scores[i]);
 	auto final_model = fit_model(examples, priors, options);
-	if (folds.size() >= 2)
+	if (folds.size() >= 2) {
 		final_model.limits = choose_thresholds(ham, options);
+		rescale_rare_rules(examples, priors, ham, final_model, options);
+	}
 	if (oof_scores != nullptr)
 		*oof_scores = std::move(scores);
 	return final_model;

@@ -57,11 +57,12 @@ TEST_CASE("punycode decodes and confusable skeletons match look-alikes")
 
 TEST_CASE("homographs: mixed scripts or an all-Cyrillic imitation of Latin")
 {
-	CHECK(looks_like_homograph("p\xD0\xB0ypal"));             // Latin with Cyrillic а
+	CHECK(looks_like_homograph("p\xD0\xB0ypal")); // Latin with Cyrillic а
 	CHECK(looks_like_homograph("\xD1\x80\xD0\xB0\xD1\x83\xD1\x80\xD0\xB0\xD3\x8F")); // раураӏ
 	CHECK_FALSE(looks_like_homograph("paypal"));
-	CHECK_FALSE(looks_like_homograph("m\xC3\xBCnchen"));     // münchen: Latin only
-	CHECK_FALSE(looks_like_homograph("\xD0\xBF\xD1\x80\xD0\xB8\xD0\xBC\xD0\xB5\xD1\x80")); // пример
+	CHECK_FALSE(looks_like_homograph("m\xC3\xBCnchen")); // münchen: Latin only
+	CHECK_FALSE(
+	        looks_like_homograph("\xD0\xBF\xD1\x80\xD0\xB8\xD0\xBC\xD0\xB5\xD1\x80")); // пример
 	CHECK_FALSE(looks_like_homograph("日本語"));
 }
 

@@ -19,9 +19,9 @@ inline ai::parsed_message plain_message()
 	m.date = "Tue, 1 Dec 2026 09:12:44 +0900";
 	m.message_id = "<20261201091244.1234@mail.partner.co.jp>";
 	m.headers = {{"From", "Hanako Sato <hanako@partner.co.jp>"},
-		     {"Date", m.date},
-		     {"Message-ID", m.message_id},
-		     {"Subject", m.subject}};
+	             {"Date", m.date},
+	             {"Message-ID", m.message_id},
+	             {"Subject", m.subject}};
 	m.text = "Hello, the minutes are below. Talk soon.";
 	return m;
 }
@@ -29,7 +29,7 @@ inline ai::parsed_message plain_message()
 inline bool fired(std::vector<ai::signal> const &signals, std::string const &rule)
 {
 	return std::any_of(signals.begin(), signals.end(),
-			   [&](auto const &s) { return s.rule == rule; });
+	                   [&](auto const &s) { return s.rule == rule; });
 }
 
 inline std::string detail_of(std::vector<ai::signal> const &signals, std::string const &rule)

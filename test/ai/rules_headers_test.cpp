@@ -40,8 +40,8 @@ TEST_CASE("Reply-To and envelope domains outside the From organisation")
 	CHECK_FALSE(fired(headers_of(m), "from.reply_to_domain"));
 
 	CHECK(fired(headers_of(m, {{}, "bounce@esp.example"}), "from.envelope_domain"));
-	CHECK_FALSE(fired(headers_of(m, {{}, "bounce@bounces.partner.co.jp"}),
-			  "from.envelope_domain"));
+	CHECK_FALSE(
+	        fired(headers_of(m, {{}, "bounce@bounces.partner.co.jp"}), "from.envelope_domain"));
 	CHECK_FALSE(fired(headers_of(m, {{}, "<>"}), "from.envelope_domain"));
 }
 

@@ -19,23 +19,25 @@ parsed_message with_text(std::string subject, std::string body)
 
 TEST_CASE("Japanese lure wording is found")
 {
-	auto s = lure_signals(with_text("【至急】請求書送付のお知らせ",
-					"口座変更のため、新しい口座へお振込みをお願いします。お支払い期限は本日中です。"));
+	auto s = lure_signals(with_text(
+	        "【至急】請求書送付のお知らせ",
+	        "口座変更のため、新しい口座へお振込みをお願いします。お支払い期限は本日中です。"));
 	CHECK(fired(s, "lure.invoice"));
 	CHECK(fired(s, "lure.bank_change"));
 	CHECK(fired(s, "lure.payment"));
 	CHECK(fired(s, "lure.urgency"));
 	CHECK(detail_of(s, "lure.invoice").find("請求書") != std::string::npos);
 	auto t = lure_signals(with_text("アカウントが停止されました",
-					"本人確認のため、パスワードを入力してください。"));
+	                                "本人確認のため、パスワードを入力してください。"));
 	CHECK(fired(t, "lure.account_threat"));
 	CHECK(fired(t, "lure.credential"));
 }
 
 TEST_CASE("English lure wording is found as whole words, any case")
 {
-	auto s = lure_signals(with_text("URGENT: Invoice overdue",
-					"Please VERIFY YOUR ACCOUNT. Your account has been suspended."));
+	auto s = lure_signals(
+	        with_text("URGENT: Invoice overdue",
+	                  "Please VERIFY YOUR ACCOUNT. Your account has been suspended."));
 	CHECK(fired(s, "lure.urgency"));
 	CHECK(fired(s, "lure.invoice"));
 	CHECK(fired(s, "lure.payment"));
@@ -52,7 +54,7 @@ TEST_CASE("lure wording in the HTML body counts, markup does not")
 {
 	auto m = with_text("Notice", "");
 	m.html = "<html><style>.invoice{color:red}</style><body><p>Your <b>password</b> "
-		 "expires</p><!-- urgent --></body></html>";
+	         "expires</p><!-- urgent --></body></html>";
 	auto s = lure_signals(m);
 	CHECK(fired(s, "lure.credential"));
 	CHECK_FALSE(fired(s, "lure.invoice")); // only in <style>
@@ -74,7 +76,7 @@ TEST_CASE("a password form, alone and with pressure")
 {
 	auto m = with_text("Mailbox", "");
 	m.html = "<form action='https://203.0.113.7/p'><input name=u>"
-		 "<INPUT Type=\"Password\" name=p></form>";
+	         "<INPUT Type=\"Password\" name=p></form>";
 	auto s = lure_signals(m);
 	CHECK(fired(s, "html.form"));
 	CHECK(fired(s, "html.credential_form"));
@@ -95,13 +97,4 @@ TEST_CASE("a credential request that links away from the sender")
 	CHECK_FALSE(fired(lure_signals(m), "lure.credential_link"));
 	m.links.push_back({"https://login-check.example.net/", ""});
 	CHECK(fired(lure_signals(m), "lure.credential_link"));
-}
-
-TEST_CASE("html_to_text keeps the visible words only")
-{
-	CHECK(html_to_text("<p>a&nbsp;b</p><script>var x='invoice';</script>c &amp; d") ==
-	      "a b c & d");
-	CHECK(html_to_text("<!-- unclosed") == "");
-	CHECK(html_to_text("<script>never closed").empty());
-	CHECK(html_to_text("plain") == "plain");
 }

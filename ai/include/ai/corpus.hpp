@@ -49,7 +49,30 @@ struct raw_message {
 // order. Returns an error for a path that cannot be read.
 tl::expected<std::size_t, std::string>
 for_each_message(std::filesystem::path const &path,
-		 std::function<void(raw_message &&)> const &each);
+                 std::function<void(raw_message &&)> const &each);
+
+enum class mail_label { phish, spam, ham };
+std::string_view label_name(mail_label label);
+
+struct labelled_message {
+	mail_label label = mail_label::ham;
+	std::string origin;
+	std::size_t bytes = 0;
+	int fold = 0;
+	parsed_message msg;
+};
+
+// Walks `dir`/phish, `dir`/spam and `dir`/ham (those present; at least
+// one must be), parses each message and calls `each` for those in
+// `part`. Returns how many messages were passed on.
+tl::expected<std::size_t, std::string>
+for_each_labelled(std::filesystem::path const &dir, corpus_part part,
+                  std::function<void(labelled_message &&)> const &each);
+
+// The envelope sender a delivering MTA recorded in Return-Path, without
+// angle brackets ("" when absent). Tools use it when no envelope is
+// given, so that training and scoring see the same context.
+std::string return_path(parsed_message const &msg);
 
 // A message with a leading mbox "From " line removed.
 std::string_view strip_mbox_from_line(std::string_view raw);

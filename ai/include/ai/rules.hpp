@@ -6,7 +6,7 @@
 //   link.*     link.text_domain_mismatch, link.ip_literal, link.shortener,
 //              link.punycode, link.homograph, link.userinfo,
 //              link.lookalike_trusted
-//   lure.*     lure.invoice, lure.payment, lure.bank_change,
+//   lure.*     lure.invoice, lure.payment, lure.bank_change, lure.offer, lure.prize,
 //              lure.credential, lure.account_threat, lure.urgency,
 //              lure.urgent_attachment, lure.urgent_credential_form,
 //              lure.credential_link
@@ -45,10 +45,6 @@ std::vector<signal> header_signals(parsed_message const &msg, rule_context const
 // Every content and context rule above, in a stable order.
 std::vector<signal> content_signals(parsed_message const &msg, rule_context const &ctx);
 
-// The visible text of an HTML document: tags, comments, <script> and
-// <style> dropped, common entities decoded, runs of space collapsed.
-std::string html_to_text(std::string_view html);
-
 // What the reader sees: subject, text parts and the text of the HTML
 // parts, one after the other.
 std::string visible_text(parsed_message const &msg);
@@ -57,6 +53,6 @@ std::string visible_text(parsed_message const &msg);
 // trusted domain it imitates, or "" when it imitates none (an exact or
 // sub-domain match is trust, not imitation).
 std::string imitated_trusted_domain(std::string_view domain,
-				    std::vector<std::string> const &trusted_domains);
+                                    std::vector<std::string> const &trusted_domains);
 
 } // namespace ai

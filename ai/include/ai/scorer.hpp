@@ -17,8 +17,8 @@
 
 #include <tl/expected.hpp>
 
-#include "ai/message.hpp"
 #include "ai/rules.hpp"
+#include "ai/message.hpp"
 #include "ai/tokens.hpp"
 
 namespace ai {
@@ -72,10 +72,11 @@ struct score_context {
 struct message_features {
 	std::map<std::string, signal, std::less<>> rules;
 	std::vector<std::uint32_t> tokens; // distinct buckets, sorted
+	std::string visible;               // the text the rules and words read
 };
 
 message_features extract_features(parsed_message const &msg, score_context const &ctx,
-				  token_options const *tokens);
+                                  token_options const *tokens);
 
 struct contribution {
 	std::string rule;
@@ -93,12 +94,12 @@ struct score_result {
 };
 
 class scorer {
-public:
+      public:
 	explicit scorer(model m);
 	score_result score(parsed_message const &msg, score_context const &ctx) const;
 	model const &current_model() const { return model_; }
 
-private:
+      private:
 	model model_;
 };
 

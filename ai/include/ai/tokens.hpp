@@ -20,10 +20,10 @@ struct token_options {
 // Words from the subject are hashed apart from body words: a word means
 // more in a subject line.
 void for_each_token(std::string_view text, bool subject, token_options const &options,
-		    std::function<void(std::string_view word, std::uint32_t bucket)> const &each);
+                    std::function<void(std::string_view word, std::uint32_t bucket)> const &each);
 
 // The distinct buckets of a message's subject and visible body, sorted.
 std::vector<std::uint32_t> token_buckets(std::string_view subject, std::string_view body,
-					 token_options const &options);
+                                         token_options const &options);
 
 } // namespace ai
