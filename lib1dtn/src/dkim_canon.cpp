@@ -38,16 +38,17 @@ std::string field_name(std::string_view line)
 // WSP at its end dropped.
 void append_collapsed(std::string &out, std::string_view text)
 {
-	bool pending_space = false;
-	for (char c : text) {
-		if (is_wsp(c)) {
-			pending_space = true;
-			continue;
-		}
-		if (pending_space)
+	std::size_t i = 0;
+	while (i < text.size()) {
+		std::size_t run = i;
+		while (run < text.size() && !is_wsp(text[run]))
+			++run;
+		out.append(text.data() + i, run - i);
+		i = run;
+		while (i < text.size() && is_wsp(text[i]))
+			++i;
+		if (i > run && i < text.size())
 			out.push_back(' ');
-		pending_space = false;
-		out.push_back(c);
 	}
 }
 

@@ -2,6 +2,7 @@
 // RFC 8301, RFC 8463): select and canonicalize, fetch the key through
 // the dns_source, check the body hash, then the signature.
 #include "1dtn/dkim.hpp"
+#include "dkim_rsa_key.hpp"
 
 #include <map>
 #include <memory>
@@ -9,7 +10,6 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/x509.h>
 #include <sodium.h>
 
 namespace dtn {
@@ -101,30 +101,9 @@ std::vector<unsigned char> digest(EVP_MD const *md, std::string_view data)
 	return out;
 }
 
-struct pkey_free {
-	void operator()(EVP_PKEY *key) const { EVP_PKEY_free(key); }
-};
 struct md_ctx_free {
 	void operator()(EVP_MD_CTX *ctx) const { EVP_MD_CTX_free(ctx); }
 };
-using pkey_ptr = std::unique_ptr<EVP_PKEY, pkey_free>;
-
-// p= of an RSA key: SubjectPublicKeyInfo as published in practice, or
-// the bare RSAPublicKey that RFC 6376 section 3.6.1 names.
-pkey_ptr load_rsa_key(std::vector<unsigned char> const &der)
-{
-	auto size = static_cast<long>(der.size());
-	unsigned char const *p = der.data();
-	pkey_ptr key(d2i_PUBKEY(nullptr, &p, size));
-	if (!key) {
-		p = der.data();
-		key.reset(d2i_PublicKey(EVP_PKEY_RSA, nullptr, &p, size));
-	}
-	ERR_clear_error();
-	if (key && EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_RSA)
-		key.reset();
-	return key;
-}
 
 bool sodium_ready()
 {
@@ -366,7 +345,7 @@ class verifier {
 	outcome verify_rsa(dkim_signature const &sig, dkim_key_record const &key,
 	                   std::string const &headers) const
 	{
-		auto pkey = load_rsa_key(key.public_key);
+		auto pkey = dkim_load_rsa_key(key.public_key.data(), key.public_key.size());
 		if (!pkey)
 			return {dkim_result::permerror, "p= is not an RSA public key"};
 		auto bits = static_cast<unsigned>(EVP_PKEY_get_bits(pkey.get()));

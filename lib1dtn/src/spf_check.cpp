@@ -6,6 +6,7 @@
 #include <cctype>
 #include <ctime>
 #include <exception>
+#include <map>
 
 namespace dtn {
 namespace {
@@ -32,11 +33,18 @@ verdict stop(spf_result result, std::string reason)
 	return verdict{result, std::move(reason), {}};
 }
 
+// DNS names and SPF keywords compare case-insensitively in ASCII only,
+// whatever the process locale.
+char ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
 std::string lower(std::string_view text)
 {
 	std::string out(text);
 	for (auto &c : out)
-		c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+		c = ascii_lower(c);
 	return out;
 }
 
@@ -139,6 +147,12 @@ bool is_printable_ascii(std::string_view text)
 	}
 	return true;
 }
+
+// The client's PTR names, as ptr and %{p} use them.
+struct reverse_names {
+	bool empty_answer = false;      // a void lookup
+	std::vector<std::string> names; // at most 10, lower-case
+};
 
 class evaluator {
       public:
@@ -307,29 +321,41 @@ class evaluator {
 		return false;
 	}
 
-	// The PTR names of the client, at most 10, lower-case. Lookup
-	// failures give no names (RFC 7208 5.5).
-	std::vector<std::string> client_names(dns_answer &answer)
+	// The client's PTR names, asked once per evaluation however many
+	// ptr terms and %{p} macros need them: a record cannot multiply the
+	// lookups (and timeouts) by repeating "ptr".
+	// Lookup failures give no names (RFC 7208 5.5).
+	reverse_names const &client_names()
 	{
-		answer = lookup(spf::reverse_name(values_.client), rr_type::ptr);
-		std::vector<std::string> names;
+		if (reverse_)
+			return *reverse_;
+		auto answer = lookup(spf::reverse_name(values_.client), rr_type::ptr);
+		reverse_.emplace();
+		reverse_->empty_answer = is_void(answer);
 		if (answer.status != dns_status::ok || is_failure(answer))
-			return names;
+			return *reverse_;
 		for (auto const &name : answer.records) {
-			if (names.size() == max_names)
+			if (reverse_->names.size() == max_names)
 				break;
-			names.push_back(lower(without_trailing_dot(name)));
+			reverse_->names.push_back(lower(without_trailing_dot(name)));
 		}
-		return names;
+		return *reverse_;
 	}
 
 	// A PTR name is validated when one of its addresses is the client.
+	// Remembered per evaluation, like the names themselves.
 	bool validates(std::string const &name)
 	{
-		if (!spf::is_queryable(name))
-			return false;
-		auto found = address_matches(name, 32, 128);
-		return found && *found == address_result::matched;
+		auto known = validation_.find(name);
+		if (known != validation_.end())
+			return known->second;
+		bool valid = false;
+		if (spf::is_queryable(name)) {
+			auto found = address_matches(name, 32, 128);
+			valid = found && *found == address_result::matched;
+		}
+		validation_.emplace(name, valid);
+		return valid;
 	}
 
 	match match_ptr(mechanism const &mech)
@@ -337,11 +363,10 @@ class evaluator {
 		auto target = target_of(mech);
 		if (!target)
 			return tl::unexpected(target.error());
-		dns_answer answer;
-		auto names = client_names(answer);
-		if (is_void(answer))
+		auto const &reverse = client_names();
+		if (reverse.empty_answer)
 			return void_lookup(mech);
-		for (auto const &name : names) {
+		for (auto const &name : reverse.names) {
 			if (within(name, *target) && validates(name))
 				return true;
 		}
@@ -515,8 +540,7 @@ class evaluator {
 	{
 		if (!validated_) {
 			validated_.emplace();
-			dns_answer answer;
-			for (auto const &name : client_names(answer)) {
+			for (auto const &name : client_names().names) {
 				if (validates(name))
 					validated_->push_back(name);
 			}
@@ -540,6 +564,8 @@ class evaluator {
 	bool answers_ = false;
 	dnssec_state weakest_ = dnssec_state::indeterminate;
 	std::string include_reason_;
+	std::optional<reverse_names> reverse_;
+	std::map<std::string, bool> validation_;
 	std::optional<std::vector<std::string>> validated_;
 };
 

@@ -112,14 +112,15 @@ tl::expected<macro_token, std::string> read_macro(std::string_view text, std::si
 	if (start + 2 >= text.size())
 		return tl::unexpected(std::string("unterminated macro"));
 	char letter = text[start + 2];
-	char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(letter)));
-	if (!std::isalpha(static_cast<unsigned char>(letter)) || !letter_allowed(lower, use))
+	bool upper = letter >= 'A' && letter <= 'Z';
+	char lower = upper ? static_cast<char>(letter - 'A' + 'a') : letter;
+	if (!letter_allowed(lower, use))
 		return tl::unexpected(
 		        "macro letter " + quoted(text.substr(start + 2, 1)) +
 		        (use == macro_use::domain ? " not allowed outside exp text" : " unknown"));
 	token.kind = token_kind::letter;
 	token.letter = lower;
-	token.escape = std::isupper(static_cast<unsigned char>(letter)) != 0;
+	token.escape = upper;
 	auto end = read_transformers(text, start + 3, token);
 	if (!end)
 		return tl::unexpected(end.error());

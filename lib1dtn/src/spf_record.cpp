@@ -15,11 +15,18 @@ std::string quoted(std::string_view text)
 	return "\"" + std::string(text) + "\"";
 }
 
+// DNS names and SPF keywords compare case-insensitively in ASCII only,
+// whatever the process locale.
+char ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
 std::string lower(std::string_view text)
 {
 	std::string out(text);
 	for (auto &c : out)
-		c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+		c = ascii_lower(c);
 	return out;
 }
 
@@ -28,8 +35,7 @@ bool iequals(std::string_view a, std::string_view b)
 	if (a.size() != b.size())
 		return false;
 	for (std::size_t i = 0; i < a.size(); i++) {
-		if (std::tolower(static_cast<unsigned char>(a[i])) !=
-		    std::tolower(static_cast<unsigned char>(b[i])))
+		if (ascii_lower(a[i]) != ascii_lower(b[i]))
 			return false;
 	}
 	return true;

@@ -63,7 +63,7 @@ TEST_CASE("urgency with an attachment")
 {
 	auto m = with_text("至急ご確認ください", "添付をご確認ください。");
 	CHECK_FALSE(fired(lure_signals(m), "lure.urgent_attachment"));
-	m.attachments.push_back({"doc.zip", "application/zip", "application/zip", 1000, 0, {}});
+	m.attachments.push_back({"doc.zip", "application/zip", "application/zip", 1000, 0, {}, {}});
 	CHECK(fired(lure_signals(m), "lure.urgent_attachment"));
 	auto calm = with_text("議事録", "添付をご確認ください。");
 	calm.attachments = m.attachments;

@@ -225,6 +225,27 @@ TEST_CASE("key records: revoked, missing, testing, restricted")
 		CHECK(r.result == dkim_result::permerror);
 		CHECK(r.reason == "key type does not match a=rsa-sha256");
 	}
+	SUBCASE("a bare RSAPublicKey (PKCS#1) as p=")
+	{
+		unsigned char *der = nullptr;
+		int size = i2d_PublicKey(rsa2048(), &der);
+		REQUIRE(size > 0);
+		dns.txt(key_name, {"v=DKIM1; k=rsa; p=" +
+		                   dkim_test::base64(der, static_cast<std::size_t>(size))});
+		OPENSSL_free(der);
+		CHECK(verify_one(signed_message, dns).result == dkim_result::pass);
+	}
+	SUBCASE("an EC key or junk as an RSA p=")
+	{
+		dkim_test::pkey_ptr ec(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+		dns.txt(key_name, {"v=DKIM1; k=rsa; p=" + dkim_test::public_key_b64(ec.get())});
+		auto r = verify_one(signed_message, dns);
+		CHECK(r.result == dkim_result::permerror);
+		CHECK(r.reason == "p= is not an RSA public key");
+		dns.txt(key_name,
+		        {"v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA"});
+		CHECK(verify_one(signed_message, dns).reason == "p= is not an RSA public key");
+	}
 	SUBCASE("the wrong RSA key")
 	{
 		auto other = dkim_test::rsa_key(1024);

@@ -166,3 +166,21 @@ TEST_CASE("bad input and a throwing resolver never escape spf_check")
 	CHECK(out.result == spf_result::temperror);
 	CHECK(contains(out.reason, "resolver exploded"));
 }
+
+TEST_CASE("repeated ptr terms do not repeat the reverse lookups")
+{
+	lab::spf_zone zone;
+	zone.add("ptr.example", rr_type::txt,
+	         "v=spf1 ptr ptr ptr ptr ptr ptr ptr ptr ptr exists:%{p}.ok.example -all");
+	for (int i = 0; i < 12; i++) {
+		auto name = "h" + std::to_string(i) + ".ptr.example";
+		zone.add("9.2.0.192.in-addr.arpa", rr_type::ptr, name);
+		zone.add_timeout(name); // validation lookups that never answer
+	}
+	auto before = zone.queries();
+	auto out = dtn::spf_check(zone, request("192.0.2.9", "x@ptr.example"));
+	CHECK(out.result == spf_result::fail);
+	// TXT, one PTR, ten address lookups (the 11th and 12th names are
+	// ignored), and the exists: query for "unknown.ok.example".
+	CHECK(zone.queries() - before == 13);
+}

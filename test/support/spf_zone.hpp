@@ -4,9 +4,7 @@
 // lib1dtn; include it only from targets that do.
 #pragma once
 
-#include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <map>
 #include <string>
 #include <string_view>
@@ -63,8 +61,10 @@ class spf_zone : public dtn::dns_source {
 		if (!name.empty() && name.back() == '.')
 			name.remove_suffix(1);
 		std::string out(name);
-		std::transform(out.begin(), out.end(), out.begin(),
-		               [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+		for (auto &c : out) {
+			if (c >= 'A' && c <= 'Z')
+				c = static_cast<char>(c - 'A' + 'a');
+		}
 		return out;
 	}
 

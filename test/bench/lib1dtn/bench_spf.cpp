@@ -89,22 +89,25 @@ int main(int argc, char **argv)
 	std::vector<scenario> scenarios = {
 	        {"ip4 match, one record", make_request("192.0.2.5", "a@simple.example"),
 	         dtn::spf_result::pass},
-	        {"mx + nested includes (7 queries)", make_request("192.0.2.200", "a@corp.example"),
+	        {"mx + nested includes", make_request("192.0.2.200", "a@corp.example"),
 	         dtn::spf_result::pass},
 	        {"macros in exists", make_request("192.0.2.5", "strong-bad@macro.example"),
 	         dtn::spf_result::pass},
 	        {"fail with exp= text", make_request("192.0.2.6", "strong-bad@macro.example"),
 	         dtn::spf_result::fail},
 	};
-	std::printf("%-36s %14s %10s\n", "scenario", "evaluations/s", "us/eval");
+	std::printf("%-28s %9s %14s %10s\n", "scenario", "queries", "evaluations/s", "us/eval");
 	for (auto const &s : scenarios) {
+		auto before = zone.queries();
+		dtn::spf_check(zone, s.request);
+		auto queries = zone.queries() - before;
 		std::vector<double> rounds;
 		rounds.reserve(5);
 		for (int round = 0; round < 5; round++)
 			rounds.push_back(rate(zone, s, seconds));
 		std::sort(rounds.begin(), rounds.end());
 		double median = rounds[rounds.size() / 2];
-		std::printf("%-36s %14.0f %10.2f\n", s.name, median, 1e6 / median);
+		std::printf("%-28s %9zu %14.0f %10.2f\n", s.name, queries, median, 1e6 / median);
 	}
 	return 0;
 }
