@@ -74,7 +74,7 @@ constexpr std::array<setting_spec, 19> table{{
         {"Socket", st::string, "inet:8895@127.0.0.1", false,
          "where the milter listens: inet:PORT@HOST, inet6:PORT@HOST or "
          "unix:PATH"},
-        {"User", st::string, "1dallmail", false,
+        {"User", st::string, "_1dallmail", false,
          "the user to run as after opening the socket (none: keep the "
          "starting user)"},
         {"PidFile", st::string, "/run/1dallmail/1dall-milter.pid", false,
