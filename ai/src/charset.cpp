@@ -6,6 +6,7 @@
 #include <iconv.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -257,8 +258,16 @@ bool has_iso2022_escape(std::string_view bytes)
 
 bool is_ascii(std::string_view bytes)
 {
-	for (char c : bytes)
-		if (static_cast<unsigned char>(c) >= 0x80)
+	// Eight bytes at a time: message bodies are mostly ASCII and long.
+	std::size_t i = 0;
+	for (; i + 8 <= bytes.size(); i += 8) {
+		std::uint64_t word;
+		std::memcpy(&word, bytes.data() + i, sizeof word);
+		if (word & 0x8080808080808080ULL)
+			return false;
+	}
+	for (; i < bytes.size(); ++i)
+		if (static_cast<unsigned char>(bytes[i]) >= 0x80)
 			return false;
 	return true;
 }

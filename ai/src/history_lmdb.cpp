@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <mutex>
 #include <system_error>
 
@@ -74,6 +75,14 @@ class cursor_guard {
 	MDB_cursor *cursor_;
 };
 
+// An observation waiting for the next group commit.
+struct queued_write {
+	std::span<const std::string> keys;
+	history_observation const *observation = nullptr;
+	int rc = 0;
+	bool done = false;
+};
+
 class lmdb_store final : public history_store {
       public:
 	explicit lmdb_store(lmdb_store_options options) : options_(std::move(options)) {}
@@ -110,7 +119,9 @@ class lmdb_store final : public history_store {
 		return !key.empty() && key.size() <= max_key_;
 	}
 
-	int write_observation(std::span<const std::string> keys, history_observation const &obs);
+	int write_batch(std::vector<queued_write *> const &batch);
+	int write_observations(std::vector<queued_write *> const &batch, std::int64_t now);
+	int write_one(MDB_txn *txn, std::string const &key, history_observation const &obs);
 	int sweep_some(MDB_txn *txn, std::int64_t now);
 	int live_bytes(MDB_txn *txn, std::size_t &bytes, std::size_t &entries) const;
 	int make_room(std::int64_t now, bool forced);
@@ -123,7 +134,12 @@ class lmdb_store final : public history_store {
 	MDB_dbi dbi_ = 0;
 	std::size_t max_key_ = 0;
 	std::size_t page_size_ = 4096;
-	std::mutex write_mutex_; // one writer at a time; guards what follows
+	// Writers queue here; the one that sets writing_ commits the queue.
+	std::mutex queue_mutex_;
+	std::condition_variable queue_cv_;
+	std::vector<queued_write *> queue_;
+	bool writing_ = false;
+	// Touched only by the writer that set writing_:
 	std::string sweep_from_;
 	std::size_t capacity_ = 0; // records that fit below the high-water mark
 };
@@ -197,6 +213,10 @@ lmdb_store::fetch(std::span<const std::string> keys, std::int64_t now)
 	return out;
 }
 
+// Group commit: a writer that finds no write in progress commits every
+// queued observation (its own and those that arrived while the previous
+// commit ran) in one transaction, with one fsync; the others wait for
+// its result. Concurrent milter threads thus share the cost of a sync.
 tl::expected<void, history_error> lmdb_store::record(std::span<const std::string> keys,
                                                      history_observation const &observation)
 {
@@ -205,48 +225,78 @@ tl::expected<void, history_error> lmdb_store::record(std::span<const std::string
 			return tl::unexpected(history_error{describe() + ": key of " +
 			                                    std::to_string(key.size()) +
 			                                    " bytes is empty or too long"});
-	std::lock_guard lock(write_mutex_);
-	int rc = make_room(observation.now, false);
-	if (rc == 0)
-		rc = write_observation(keys, observation);
-	if (rc == MDB_MAP_FULL) {
-		rc = make_room(observation.now, true);
-		if (rc == 0)
-			rc = write_observation(keys, observation);
+	queued_write mine{keys, &observation};
+	std::unique_lock lock(queue_mutex_);
+	queue_.push_back(&mine);
+	queue_cv_.wait(lock, [&] { return mine.done || !writing_; });
+	if (!mine.done) {
+		writing_ = true;
+		std::vector<queued_write *> batch;
+		batch.swap(queue_);
+		lock.unlock();
+		int rc = write_batch(batch);
+		lock.lock();
+		for (auto *w : batch) {
+			w->rc = rc;
+			w->done = true;
+		}
+		writing_ = false;
+		queue_cv_.notify_all();
 	}
-	if (rc != 0)
-		return tl::unexpected(error("write", rc));
+	if (mine.rc != 0)
+		return tl::unexpected(error("write", mine.rc));
 	return {};
 }
 
-int lmdb_store::write_observation(std::span<const std::string> keys, history_observation const &obs)
+int lmdb_store::write_batch(std::vector<queued_write *> const &batch)
+{
+	std::int64_t now = 0;
+	for (auto const *w : batch)
+		now = std::max(now, w->observation->now);
+	int rc = make_room(now, false);
+	if (rc == 0)
+		rc = write_observations(batch, now);
+	if (rc == MDB_MAP_FULL) {
+		rc = make_room(now, true);
+		if (rc == 0)
+			rc = write_observations(batch, now);
+	}
+	return rc;
+}
+
+int lmdb_store::write_observations(std::vector<queued_write *> const &batch, std::int64_t now)
 {
 	txn_guard txn;
 	int rc = mdb_txn_begin(env_, nullptr, 0, txn.out());
-	for (std::size_t i = 0; rc == 0 && i < keys.size(); ++i) {
-		MDB_val key = as_val(keys[i]);
-		MDB_val value{};
-		history_record record;
-		rc = mdb_get(txn.get(), dbi_, &key, &value);
-		if (rc == 0) {
-			auto decoded = decode_history_record(as_view(value));
-			if (!decoded)
-				warn(describe() + ": damaged record replaced: " + decoded.error());
-			else if (!is_expired(*decoded, obs.now, options_.expiry))
-				record = std::move(*decoded);
-		} else if (rc != MDB_NOTFOUND) {
-			break;
-		}
-		apply_observation(record, obs);
-		std::string encoded = encode_history_record(record);
-		MDB_val data = as_val(encoded);
-		rc = mdb_put(txn.get(), dbi_, &key, &data, 0);
-	}
+	for (std::size_t w = 0; rc == 0 && w < batch.size(); ++w)
+		for (std::size_t i = 0; rc == 0 && i < batch[w]->keys.size(); ++i)
+			rc = write_one(txn.get(), batch[w]->keys[i], *batch[w]->observation);
 	if (rc == 0)
-		rc = sweep_some(txn.get(), obs.now);
+		rc = sweep_some(txn.get(), now);
 	if (rc == 0)
 		rc = txn.commit();
 	return rc;
+}
+
+int lmdb_store::write_one(MDB_txn *txn, std::string const &name, history_observation const &obs)
+{
+	MDB_val key = as_val(name);
+	MDB_val value{};
+	history_record record;
+	int rc = mdb_get(txn, dbi_, &key, &value);
+	if (rc == 0) {
+		auto decoded = decode_history_record(as_view(value));
+		if (!decoded)
+			warn(describe() + ": damaged record replaced: " + decoded.error());
+		else if (!is_expired(*decoded, obs.now, options_.expiry))
+			record = std::move(*decoded);
+	} else if (rc != MDB_NOTFOUND) {
+		return rc;
+	}
+	apply_observation(record, obs);
+	std::string encoded = encode_history_record(record);
+	MDB_val data = as_val(encoded);
+	return mdb_put(txn, dbi_, &key, &data, 0);
 }
 
 // Looks at the next few records after the last one swept and deletes

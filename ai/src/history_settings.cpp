@@ -10,7 +10,7 @@
 namespace ai {
 namespace {
 
-constexpr std::array<history_setting_spec, 11> table{{
+constexpr std::array<history_setting_spec, 12> table{{
         {"HistoryBackend", "lmdb",
          "Where sender history is kept: lmdb (a local file), redis (shared by several "
          "gateways), memory (lost on exit) or off"},
@@ -19,6 +19,9 @@ constexpr std::array<history_setting_spec, 11> table{{
         {"HistoryMapSizeMB", "64",
          "Largest size of the LMDB history; the least recently seen senders are evicted "
          "before it fills up"},
+        {"HistoryLmdbSync", "yes",
+         "Flush the LMDB history to disk at each commit; no is far faster, but a system "
+         "crash may then lose recent history or damage the file"},
         {"HistoryExpiryDays", "90", "Days after its last message that a sender is forgotten"},
         {"HistoryRedisHost", "127.0.0.1", "Redis server host name or address"},
         {"HistoryRedisPort", "6379", "Redis server TCP port"},
@@ -104,6 +107,11 @@ history_settings_from(std::function<std::optional<std::string>(std::string_view 
 	s.lmdb.map_bytes = static_cast<std::size_t>(in.number("HistoryMapSizeMB", 1, 1 << 20))
 	                   << 20;
 	s.lmdb.expiry = s.expiry;
+	std::string sync = in.text("HistoryLmdbSync");
+	if (sync != "yes" && sync != "no")
+		return tl::unexpected(
+		        history_error{"HistoryLmdbSync: '" + sync + "' is not yes or no"});
+	s.lmdb.sync_each_write = sync == "yes";
 	s.redis.host = in.text("HistoryRedisHost");
 	s.redis.port = static_cast<int>(in.number("HistoryRedisPort", 1, 65535));
 	s.redis.database = static_cast<int>(in.number("HistoryRedisDB", 0, 1 << 20));

@@ -6,12 +6,10 @@
 
 #include "blackbox/sealed_table.hpp"
 
-namespace blackbox
-{
+namespace blackbox {
 namespace fs = std::filesystem;
 
-namespace
-{
+namespace {
 
 constexpr std::array<setting_info, 9> settings{{
         {"listen", "inet:127.0.0.1:10001", false,

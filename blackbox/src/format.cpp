@@ -4,8 +4,7 @@
 
 #include <sodium.h>
 
-namespace blackbox::format
-{
+namespace blackbox::format {
 
 void put_u16(std::string &out, std::uint16_t v)
 {

@@ -13,8 +13,7 @@
 #include "blackbox/keys.hpp"
 #include "blackbox/sealed_table.hpp"
 
-namespace blackbox::format
-{
+namespace blackbox::format {
 
 // "\x89BBX\r\n\x1a\n": binary, and damaged by text-mode copies.
 constexpr std::string_view magic{"\x89"

@@ -10,12 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace blackbox
-{
+namespace blackbox {
 namespace fs = std::filesystem;
 
-namespace
-{
+namespace {
 
 constexpr std::string_view derive_label = "1DALLMAIL blackbox v1 ";
 
@@ -52,8 +50,7 @@ std::string mode_text(mode_t mode)
 // The checks ssh applies to private keys, on the opened file.
 tl::expected<void, std::string> check_key_file(int fd, fs::path const &path)
 {
-	struct stat st {
-	};
+	struct stat st {};
 	if (::fstat(fd, &st) != 0)
 		return tl::make_unexpected("key file " + path.string() + ": " + errno_text());
 	if (!S_ISREG(st.st_mode))

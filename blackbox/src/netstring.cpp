@@ -1,9 +1,7 @@
 #include "blackbox/netstring.hpp"
 
-namespace blackbox
-{
-namespace
-{
+namespace blackbox {
+namespace {
 
 // Longest length prefix we accept: enough for any sane limit, and short
 // enough that the running value cannot overflow size_t.

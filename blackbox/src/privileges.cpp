@@ -7,8 +7,7 @@
 
 #include "blackbox/server.hpp"
 
-namespace blackbox
-{
+namespace blackbox {
 
 tl::expected<void, std::string> drop_privileges(std::string const &user)
 {

@@ -12,13 +12,11 @@
 
 #include "format.hpp"
 
-namespace blackbox
-{
+namespace blackbox {
 namespace fs = std::filesystem;
 using namespace format;
 
-namespace
-{
+namespace {
 
 tl::unexpected<std::string> fail(std::string const &label, std::string const &why)
 {
@@ -281,8 +279,7 @@ tl::expected<std::string, std::string> read_file_bytes(fs::path const &path)
 	int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return fail(path.string(), std::strerror(errno));
-	struct stat st {
-	};
+	struct stat st {};
 	if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		::close(fd);
 		return fail(path.string(), "not a regular file");

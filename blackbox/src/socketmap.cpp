@@ -1,7 +1,6 @@
 #include "blackbox/socketmap.hpp"
 
-namespace blackbox
-{
+namespace blackbox {
 
 tl::expected<socketmap_request, std::string> parse_socketmap_request(std::string_view payload)
 {

@@ -13,17 +13,14 @@
 
 #include "blackbox/table_source.hpp"
 
-namespace blackbox
-{
+namespace blackbox {
 namespace fs = std::filesystem;
 
-namespace
-{
+namespace {
 
 unsigned file_mode_or(fs::path const &path, unsigned fallback)
 {
-	struct stat st {
-	};
+	struct stat st {};
 	if (::stat(path.c_str(), &st) != 0)
 		return fallback;
 	return st.st_mode & 07777;
@@ -32,8 +29,7 @@ unsigned file_mode_or(fs::path const &path, unsigned fallback)
 // Overwrites and empties a memfd, then closes it.
 void wipe_and_close(int fd)
 {
-	struct stat st {
-	};
+	struct stat st {};
 	if (::fstat(fd, &st) == 0 && st.st_size > 0) {
 		std::string zeros(static_cast<std::size_t>(st.st_size), '\0');
 		(void)!::pwrite(fd, zeros.data(), zeros.size(), 0);

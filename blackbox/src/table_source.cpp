@@ -3,10 +3,8 @@
 #include <algorithm>
 #include <map>
 
-namespace blackbox
-{
-namespace
-{
+namespace blackbox {
+namespace {
 
 bool is_blank(char c)
 {

@@ -16,8 +16,7 @@
 #include "blackbox/table_file.hpp"
 #include "blackbox/table_source.hpp"
 
-namespace
-{
+namespace {
 namespace fs = std::filesystem;
 using namespace blackbox;
 

@@ -15,8 +15,7 @@
 #include "blackbox/keys.hpp"
 #include "blackbox/server.hpp"
 
-namespace
-{
+namespace {
 using namespace blackbox;
 
 constexpr char default_config[] = "/etc/blackbox/blackboxd.conf";
@@ -51,8 +50,7 @@ extern "C" void on_signal(int signal)
 
 void install_signals()
 {
-	struct sigaction sa {
-	};
+	struct sigaction sa {};
 	sa.sa_handler = on_signal;
 	::sigemptyset(&sa.sa_mask);
 	sa.sa_flags = SA_RESTART;

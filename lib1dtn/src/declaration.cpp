@@ -161,10 +161,29 @@ class walker {
 
 } // namespace
 
+namespace {
+
+// pattern_matches() for names already normalised by to_a_label() (lower
+// case, no trailing dot), as stored patterns and decide()'s names are:
+// plain comparisons, no case folding, on the path of every cached decision.
+bool normalised_match(std::string_view pattern, std::string_view name)
+{
+	if (!pattern.starts_with("*."))
+		return pattern == name;
+	auto parent = pattern.substr(1); // ".d"
+	return name.size() > parent.size() && name.ends_with(parent);
+}
+
+} // namespace
+
 bool declaration::trusts(std::string_view other) const
 {
+	bool normalised = std::none_of(other.begin(), other.end(),
+	                               [](char c) { return c >= 'A' && c <= 'Z'; }) &&
+	                  !other.ends_with('.');
 	return std::any_of(patterns.begin(), patterns.end(), [&](std::string const &pattern) {
-		return pattern_matches(pattern, other);
+		return normalised ? normalised_match(pattern, other)
+		                  : pattern_matches(pattern, other);
 	});
 }
 

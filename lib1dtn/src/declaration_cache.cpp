@@ -51,12 +51,17 @@ void declaration_cache::store_locked(std::string const &domain, value const &dec
 	entries_.emplace(domain, entry{decl, now + ttl, recency_.begin()});
 }
 
-declaration_cache::value declaration_cache::get(std::string const &domain, fetcher const &fetch)
+declaration_cache::value declaration_cache::get(std::string const &domain, fetcher const &fetch,
+                                                bool *fetched)
 {
+	if (fetched)
+		*fetched = true;
 	std::promise<value> promise;
 	std::unique_lock guard(lock_);
 	if (auto hit = lookup_locked(domain, clock::now())) {
 		++counters_.hits;
+		if (fetched)
+			*fetched = false;
 		return hit;
 	}
 	auto running = in_flight_.find(domain);

@@ -27,8 +27,10 @@ class declaration_cache {
 
 	explicit declaration_cache(std::size_t capacity) : capacity_(capacity) {}
 
-	// The cached declaration of `domain`, or the one `fetch` returns.
-	value get(std::string const &domain, fetcher const &fetch);
+	// The cached declaration of `domain`, or the one `fetch` returns
+	// (`fetched` says which: true when this call or one it waited for
+	// made the lookups).
+	value get(std::string const &domain, fetcher const &fetch, bool *fetched = nullptr);
 
 	std::size_t size() const;
 

@@ -83,8 +83,10 @@ part authentic(auth_method method, sender_check const &sender, std::string const
 	return {temporary ? verdict::temp : verdict::fails, spf.reason + "; " + signature.reason};
 }
 
+using parts_list = std::array<part, 3>;
+
 // The first part in `state`, if any.
-part const *first(std::vector<part> const &parts, verdict state)
+part const *first(parts_list const &parts, verdict state)
 {
 	for (auto const &p : parts)
 		if (p.state == state)
@@ -92,7 +94,7 @@ part const *first(std::vector<part> const &parts, verdict state)
 	return nullptr;
 }
 
-void combine(decision &out, std::vector<part> const &parts)
+void combine(decision &out, parts_list const &parts)
 {
 	static constexpr std::pair<verdict, result> order[] = {{verdict::fails, result::fail},
 	                                                       {verdict::perm, result::permerror},
@@ -116,7 +118,10 @@ void combine(decision &out, std::vector<part> const &parts)
 
 std::string pass_reason(declaration const &s, std::string const &recipient, bool weak)
 {
-	std::string reason = s.domain + " and " + recipient + " trust each other; " + s.domain;
+	std::string reason;
+	reason.reserve(2 * s.domain.size() + recipient.size() + 80);
+	reason.append(s.domain).append(" and ").append(recipient).append(" trust each other; ");
+	reason.append(s.domain);
 	switch (s.auth) {
 	case auth_method::none:
 		break;
@@ -168,20 +173,24 @@ decision trust_checker::decide(sender_check const &sender, std::string_view reci
 	if (!r_name)
 		return invalid_input("recipient domain is not a domain: " + r_name.error());
 
-	auto s = impl_->declaration_of(*s_name);
-	auto r = *r_name == *s_name ? s : impl_->declaration_of(*r_name);
+	bool s_fetched = false, r_fetched = false;
+	auto s = impl_->declaration_of(*s_name, &s_fetched);
+	auto r = *r_name == *s_name ? s : impl_->declaration_of(*r_name, &r_fetched);
 
 	decision out;
-	out.steps = s->steps;
-	if (r != s)
+	if (s_fetched)
+		out.steps = s->steps;
+	if (r != s && r_fetched)
 		out.steps.insert(out.steps.end(), r->steps.begin(), r->steps.end());
 	out.dnssec = s->dnssec;
 	out.insecure = s->dnssec == dnssec_state::insecure;
 	add_dnssec(out, r->dnssec);
 
-	std::vector<part> parts{declares(*s, *r_name), declares(*r, *s_name)};
+	// The third part stays "holds" when S has no usable declaration:
+	// the first part already decides.
+	parts_list parts{declares(*s, *r_name), declares(*r, *s_name), part{}};
 	if (s->status == declaration::state::found) {
-		parts.push_back(authentic(s->auth, sender, *s_name, dkim));
+		parts[2] = authentic(s->auth, sender, *s_name, dkim);
 		out.weak_auth = s->auth == auth_method::none;
 		bool spf_used =
 		        s->auth == auth_method::spf ||

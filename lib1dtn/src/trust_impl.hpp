@@ -17,11 +17,12 @@ struct trust_checker::impl {
 	    : dns(std::move(source)), options(opts), cache(opts.cache_entries)
 	{}
 
-	declaration_cache::value declaration_of(std::string const &domain)
+	declaration_cache::value declaration_of(std::string const &domain, bool *fetched)
 	{
-		return cache.get(domain, [this](std::string_view name) {
-			return fetch_declaration(*dns, name);
-		});
+		return cache.get(
+		        domain,
+		        [this](std::string_view name) { return fetch_declaration(*dns, name); },
+		        fetched);
 	}
 };
 

@@ -81,7 +81,11 @@ void drain()
 
 void control_loop(daemon_options const &options, control &ctl, std::thread &milter_thread)
 {
-	auto next_stats = std::chrono::steady_clock::now();
+	auto stats_due = [] {
+		int interval = runtime::instance().current()->settings().stats_interval_seconds;
+		return std::chrono::steady_clock::now() + std::chrono::seconds(interval);
+	};
+	auto next_stats = stats_due();
 	for (;;) {
 		std::unique_lock lock(ctl.mutex);
 		ctl.wake.wait_for(lock, 1s, [&] { return ctl.reload || ctl.stop; });
@@ -101,12 +105,11 @@ void control_loop(daemon_options const &options, control &ctl, std::thread &milt
 		}
 		if (do_reload)
 			reload(options);
-		int interval = runtime::instance().current()->settings().stats_interval_seconds;
-		auto now = std::chrono::steady_clock::now();
-		if (interval > 0 && now >= next_stats) {
-			if (now > next_stats + 100ms) // not at start-up
-				log_line(log_level::info, runtime::instance().stats.take_line());
-			next_stats = now + std::chrono::seconds(interval);
+		bool stats_on =
+		        runtime::instance().current()->settings().stats_interval_seconds > 0;
+		if (stats_on && std::chrono::steady_clock::now() >= next_stats) {
+			log_line(log_level::info, runtime::instance().stats.take_line());
+			next_stats = stats_due();
 		}
 	}
 }

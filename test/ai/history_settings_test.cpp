@@ -34,6 +34,11 @@ TEST_CASE("defaults: LMDB, 64 MB, 90 days")
 	CHECK(s->expiry == std::chrono::days{90});
 	CHECK(s->redis.port == 6379);
 	CHECK(s->redis.timeout == std::chrono::milliseconds{200});
+	CHECK(s->lmdb.sync_each_write);
+	auto fast = history_settings_from(lookup({{"HistoryLmdbSync", "no"}}));
+	REQUIRE(fast);
+	CHECK_FALSE(fast->lmdb.sync_each_write);
+	CHECK_FALSE(history_settings_from(lookup({{"HistoryLmdbSync", "maybe"}})));
 }
 
 TEST_CASE("every key of the table is read, and only keys of the table")

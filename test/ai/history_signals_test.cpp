@@ -283,13 +283,21 @@ TEST_CASE("a failing store is an error the caller can treat as unknown, not an e
 
 TEST_CASE("facts come from the parsed message: detected type first, then declared, then name")
 {
+	auto attached = [](std::string name, std::string declared, std::string detected) {
+		attachment a;
+		a.filename = std::move(name);
+		a.declared_type = std::move(declared);
+		a.detected_type = std::move(detected);
+		a.size = 10;
+		return a;
+	};
 	parsed_message m;
 	m.reply_to = "Billing@Partner-Pay.Example";
 	m.attachments.push_back(
-	        {"invoice.pdf", "application/pdf", "application/x-dosexec", 10, 0, {}, {}});
-	m.attachments.push_back({"photo.png", "image/png", "", 10, 0, {}, {}});
-	m.attachments.push_back({"notes.TXT", "", "", 10, 0, {}, {}});
-	m.attachments.push_back({"", "", "", 10, 0, {}, {}});
+	        attached("invoice.pdf", "application/pdf", "application/x-dosexec"));
+	m.attachments.push_back(attached("photo.png", "image/png", ""));
+	m.attachments.push_back(attached("notes.TXT", "", ""));
+	m.attachments.push_back(attached("", "", ""));
 	auto f = facts_from(m);
 	CHECK(f.attachment_types ==
 	      std::vector<std::string>{"application/x-dosexec", "ext:txt", "image/png"});

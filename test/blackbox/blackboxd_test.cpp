@@ -13,8 +13,7 @@
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-namespace
-{
+namespace {
 
 struct daemon_lab {
 	lab::temp_dir dir{"bbx-daemon"};
@@ -148,6 +147,7 @@ TEST_CASE("many concurrent clients all get the right answers")
 	daemon_lab lab;
 	std::atomic<int> wrong{0};
 	std::vector<std::thread> clients;
+	clients.reserve(32);
 	for (int t = 0; t < 32; ++t)
 		clients.emplace_back([&, t] {
 			lab::socketmap_client c(lab.port);

@@ -26,8 +26,7 @@ TEST_CASE("a generated key round-trips through a 0600 file")
 	auto key = master_key::generate();
 	REQUIRE(key);
 	REQUIRE(key->save(dir / "master.key"));
-	struct stat st {
-	};
+	struct stat st {};
 	REQUIRE(::stat((dir / "master.key").c_str(), &st) == 0);
 	CHECK((st.st_mode & 0777) == 0600);
 	CHECK(st.st_size == 32);

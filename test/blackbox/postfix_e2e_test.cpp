@@ -18,15 +18,13 @@
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-namespace
-{
+namespace {
 
 // A one-connection-at-a-time SMTP or LMTP server that accepts
 // everything and records each recipient with the message it got: the
 // far end of the routing test, and the mail store (as Dovecot's LMTP
 // would be) for virtual mailboxes.
-class smtp_sink
-{
+class smtp_sink {
       public:
 	explicit smtp_sink(bool lmtp = false) : port_(lab::free_tcp_port()), lmtp_(lmtp)
 	{
@@ -238,11 +236,11 @@ TEST_CASE("Postfix delivers, forwards, rewrites and routes through blackboxd, an
 	for (auto const &t : tables) {
 		std::string source = "# " + t.name + "\n";
 		for (auto const &[k, v] : t.entries)
-			source += k + "\t" + v + "\n";
+			source.append(k).append("\t").append(v).append("\n");
 		lab::write_file(plain / t.name, source);
 		REQUIRE(lab::run({tool, "-k", key, "seal", (vault / t.name).string(),
 		                  (plain / t.name).string()}) == 0);
-		conf += "map " + t.name + " = " + t.name + ".bbx\n";
+		conf.append("map ").append(t.name).append(" = ").append(t.name).append(".bbx\n");
 	}
 	fs::remove_all(plain);
 	lab::write_file(vault / "blackboxd.conf", conf);

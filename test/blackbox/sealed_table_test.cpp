@@ -7,8 +7,7 @@
 
 using namespace blackbox;
 
-namespace
-{
+namespace {
 
 master_key test_key(unsigned char fill)
 {

@@ -9,8 +9,7 @@
 using namespace blackbox;
 namespace fs = std::filesystem;
 
-namespace
-{
+namespace {
 
 std::vector<std::string> folder_entries(fs::path const &dir)
 {

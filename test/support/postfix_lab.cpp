@@ -9,13 +9,11 @@
 
 #include "lab.hpp"
 
-namespace lab
-{
+namespace lab {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-namespace
-{
+namespace {
 
 // Every service Postfix needs, none chrooted; pickup wakes each second
 // so injected mail moves at once.

@@ -13,8 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace lab
-{
+namespace lab {
 
 struct postfix_options {
 	std::string main_cf_extra;   // appended to main.cf (later lines win)
@@ -25,8 +24,7 @@ struct postfix_options {
 	std::filesystem::path log_file;
 };
 
-class postfix_lab
-{
+class postfix_lab {
       public:
 	postfix_lab(std::filesystem::path root, postfix_options options = {});
 	~postfix_lab();

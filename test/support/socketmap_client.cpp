@@ -11,10 +11,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-namespace lab
-{
-namespace
-{
+namespace lab {
+namespace {
 
 std::string frame(std::string const &payload)
 {

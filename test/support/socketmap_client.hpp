@@ -6,11 +6,9 @@
 #include <optional>
 #include <string>
 
-namespace lab
-{
+namespace lab {
 
-class socketmap_client
-{
+class socketmap_client {
       public:
 	// Connects to 127.0.0.1:port, or to a unix socket path.
 	explicit socketmap_client(int port);

@@ -30,8 +30,10 @@ struct attachment {
 	std::string detected_type; // MIME type libmagic sees in the content
 	std::size_t size = 0;      // decoded bytes
 	int depth = 0;             // 0 = attached to the message, 1+ = inside an archive
-	std::vector<std::string> urls; // links inside the file (OOXML hyperlinks, PDF /URI)
 	std::vector<signal> findings;
+	// Links inside the file (OOXML hyperlinks, PDF /URI). Last, with an
+	// initialiser, so brace-initialised attachments need not name it.
+	std::vector<std::string> urls = {};
 };
 
 struct link {

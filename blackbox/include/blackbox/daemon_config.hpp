@@ -11,8 +11,7 @@
 
 #include <tl/expected.hpp>
 
-namespace blackbox
-{
+namespace blackbox {
 
 struct setting_info {
 	char const *name;

@@ -17,16 +17,14 @@
 
 #include <tl/expected.hpp>
 
-namespace blackbox
-{
+namespace blackbox {
 
 // Starts libsodium and checks that the CPU can do AES-256-GCM in
 // hardware. Safe to call often; the error explains the refusal.
 tl::expected<void, std::string> crypto_init();
 
 // A fixed-size block of secret bytes in sodium_malloc() memory.
-class secret_bytes
-{
+class secret_bytes {
       public:
 	explicit secret_bytes(std::size_t size);
 	~secret_bytes();
@@ -44,8 +42,7 @@ class secret_bytes
 
 constexpr std::size_t master_key_bytes = 32;
 
-class master_key
-{
+class master_key {
       public:
 	// Reads and checks a key file (ownership, mode, size).
 	static tl::expected<master_key, std::string> load(std::filesystem::path const &path);
@@ -74,8 +71,7 @@ std::string key_id_hex(std::uint64_t id);
 
 // The keys of one table, derived from the master key and the table name
 // with keyed BLAKE2b, one per purpose.
-class table_keys
-{
+class table_keys {
       public:
 	table_keys(master_key const &master, std::string_view table_name);
 

@@ -10,8 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace blackbox
-{
+namespace blackbox {
 
 enum class netstring_status {
 	complete,   // one payload is ready; `consumed` bytes were used

@@ -27,8 +27,7 @@
 
 #include "blackbox/keys.hpp"
 
-namespace blackbox
-{
+namespace blackbox {
 
 constexpr std::uint16_t sealed_format_version = 1;
 constexpr std::size_t max_table_name = 255;
@@ -75,8 +74,7 @@ struct open_options {
 	std::uint64_t min_generation = 0; // refuse older generations
 };
 
-class sealed_table
-{
+class sealed_table {
       public:
 	// Opens and verifies a table. `label` names it in error messages.
 	static tl::expected<std::shared_ptr<sealed_table const>, std::string>

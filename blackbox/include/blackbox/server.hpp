@@ -19,8 +19,7 @@
 #include "blackbox/keys.hpp"
 #include "blackbox/sealed_table.hpp"
 
-namespace blackbox
-{
+namespace blackbox {
 
 // Receives log lines with a syslog(3) priority. Never given a value.
 using log_function = std::function<void(int priority, std::string const &line)>;
@@ -29,8 +28,7 @@ using log_function = std::function<void(int priority, std::string const &line)>;
 // root cannot be regained.
 tl::expected<void, std::string> drop_privileges(std::string const &user);
 
-class server
-{
+class server {
       public:
 	server(daemon_config config, master_key key, log_function log);
 	~server();

@@ -11,8 +11,7 @@
 
 #include "blackbox/netstring.hpp"
 
-namespace blackbox
-{
+namespace blackbox {
 
 struct socketmap_request {
 	std::string_view name; // the map name Postfix was configured with
@@ -30,8 +29,7 @@ std::string socketmap_temp(std::string_view reason);
 std::string socketmap_perm(std::string_view reason);
 
 // Accumulates bytes from one connection and yields requests in order.
-class socketmap_reader
-{
+class socketmap_reader {
       public:
 	explicit socketmap_reader(std::size_t max_request) : max_request_(max_request) {}
 

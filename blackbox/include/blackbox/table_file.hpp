@@ -13,8 +13,7 @@
 #include "blackbox/keys.hpp"
 #include "blackbox/sealed_table.hpp"
 
-namespace blackbox
-{
+namespace blackbox {
 
 // The generation a new copy of `path` gets: one more than the file's
 // current header says, or 1 when there is no readable file.

@@ -13,8 +13,7 @@
 
 #include "blackbox/sealed_table.hpp"
 
-namespace blackbox
-{
+namespace blackbox {
 
 // Parses source text; `label` names it in errors ("FILE:LINE: why").
 // Duplicate keys (after folding), keys without a value and oversized

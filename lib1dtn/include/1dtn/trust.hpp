@@ -64,6 +64,8 @@ struct decision {
 	bool insecure = false;                             // an answer used was DNSSEC-insecure
 	dnssec_state dnssec = dnssec_state::indeterminate; // weakest state used
 	std::string reason; // one line, fit for an SMTP reply and a log line
+	// The lookups this call made: a declaration taken from the decision
+	// cache adds none.
 	std::vector<lookup_step> steps;
 };
 

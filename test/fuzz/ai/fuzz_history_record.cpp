@@ -40,7 +40,7 @@ void check(std::string_view bytes)
 	if (record->messages == UINT64_MAX)
 		return;
 	ai::history_observation next{ai::normalized({{"application/x-fuzz"}, "fuzz.example"}),
-				     ai::history_verdict::reject, record->last_seen};
+	                             ai::history_verdict::reject, record->last_seen};
 	ai::apply_observation(*record, next);
 	if (ai::record_problem(*record))
 		std::abort();
