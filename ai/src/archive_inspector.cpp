@@ -13,10 +13,8 @@
 #include "ai/inspect.hpp"
 #include "charset.hpp"
 
-namespace ai
-{
-namespace
-{
+namespace ai {
+namespace {
 
 struct archive_free {
 	void operator()(struct archive *a) const { archive_read_free(a); }
@@ -154,14 +152,12 @@ void inspect_office_part(std::string_view lower_name, std::string_view data, att
 	inspect_ole(data, att.findings); // embedded OLE objects
 }
 
-class archive_walker
-{
+class archive_walker {
       public:
 	archive_walker(attachment &att, std::string_view content, inspect_context &ctx,
 	               std::vector<attachment> &nested)
 	    : att_(att), content_(content), ctx_(ctx), nested_(nested)
-	{
-	}
+	{}
 
 	// One pass over the entries. A retry (with passwords) reads only the
 	// encrypted entries, the others having been seen already.

@@ -8,10 +8,8 @@
 #include "ai/inspect.hpp"
 #include "file_type.hpp"
 
-namespace ai
-{
-namespace
-{
+namespace ai {
+namespace {
 
 using detail::content_kind;
 

@@ -12,10 +12,8 @@
 #include <string>
 #include <unordered_map>
 
-namespace ai::detail
-{
-namespace
-{
+namespace ai::detail {
+namespace {
 
 constexpr std::string_view replacement = "\xEF\xBF\xBD";
 
@@ -153,8 +151,7 @@ std::string iconv_name(std::string_view declared)
 
 // iconv descriptors are costly to open and not thread-safe, so each
 // thread keeps its own, one per charset.
-class converter_cache
-{
+class converter_cache {
       public:
 	converter_cache() = default;
 	converter_cache(converter_cache const &) = delete;

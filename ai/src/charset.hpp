@@ -5,8 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace ai::detail
-{
+namespace ai::detail {
 
 // True when every byte is below 0x80.
 bool is_ascii(std::string_view bytes);

@@ -9,12 +9,9 @@
 
 #include "ai/inspect.hpp"
 
-namespace ai
-{
-namespace detail
-{
-namespace
-{
+namespace ai {
+namespace detail {
+namespace {
 
 bool has_at(std::string_view bytes, std::size_t offset, std::string_view magic)
 {
@@ -203,14 +200,12 @@ char const *kind_name(content_kind kind)
 	return "unknown";
 }
 
-namespace
-{
+namespace {
 
 // libmagic handles are not thread-safe and loading the database costs
 // milliseconds, so loaded handles are pooled: a thread borrows one for a
 // call. The pool grows to the number of threads calling at once.
-class magic_pool
-{
+class magic_pool {
       public:
 	magic_pool() = default;
 	magic_pool(magic_pool const &) = delete;

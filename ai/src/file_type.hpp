@@ -4,8 +4,7 @@
 
 #include <string_view>
 
-namespace ai::detail
-{
+namespace ai::detail {
 
 enum class content_kind {
 	unknown,

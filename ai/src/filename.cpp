@@ -4,10 +4,8 @@
 #include <array>
 #include <cstdint>
 
-namespace ai
-{
-namespace
-{
+namespace ai {
+namespace {
 
 constexpr std::array executable_extensions{"exe",  "scr", "com", "pif", "bat", "cmd", "vbs", "vbe",
                                            "js",   "jse", "wsf", "wsh", "hta", "ps1", "lnk", "chm",

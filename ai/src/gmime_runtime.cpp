@@ -2,8 +2,7 @@
 
 #include <mutex>
 
-namespace ai::detail
-{
+namespace ai::detail {
 
 void ensure_gmime()
 {

@@ -6,8 +6,7 @@
 
 #include <memory>
 
-namespace ai::detail
-{
+namespace ai::detail {
 
 // Initialises GMime once per process; safe to call from any thread.
 // g_mime_init() is not thread-safe itself, and GMime objects may be used

@@ -4,10 +4,8 @@
 #include <cstdint>
 #include <cstring>
 
-namespace ai
-{
-namespace
-{
+namespace ai {
+namespace {
 
 char ascii_lower(char c)
 {

@@ -7,10 +7,8 @@
 
 #include "ai/inspect.hpp"
 
-namespace ai
-{
-namespace
-{
+namespace ai {
+namespace {
 
 constexpr std::size_t large_blob = 8 * 1024;
 constexpr std::size_t max_scanned = 16 << 20;

@@ -14,10 +14,8 @@
 #include "charset.hpp"
 #include "gmime_runtime.hpp"
 
-namespace ai
-{
-namespace
-{
+namespace ai {
+namespace {
 
 using detail::gobject_ptr;
 

@@ -11,10 +11,8 @@
 
 #include "ai/inspect.hpp"
 
-namespace ai
-{
-namespace
-{
+namespace ai {
+namespace {
 
 constexpr std::string_view cfb_signature("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8);
 constexpr std::uint32_t end_of_chain = 0xFFFFFFFE;
@@ -55,8 +53,7 @@ struct directory_entry {
 	std::string clsid;
 };
 
-class compound_file
-{
+class compound_file {
       public:
 	explicit compound_file(std::string_view bytes) : b_(bytes) {}
 

@@ -7,10 +7,8 @@
 
 #include "ai/inspect.hpp"
 
-namespace ai
-{
-namespace
-{
+namespace ai {
+namespace {
 
 // Words after which a password follows, lower-case (ASCII) or as is.
 constexpr std::array keywords{

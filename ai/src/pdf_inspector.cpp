@@ -10,10 +10,8 @@
 
 #include "ai/inspect.hpp"
 
-namespace ai
-{
-namespace
-{
+namespace ai {
+namespace {
 
 constexpr std::size_t max_object_streams = 256;
 constexpr std::size_t max_inflated_per_stream = 4 << 20;
@@ -78,13 +76,11 @@ std::string literal_string(std::string_view s, std::size_t i)
 	return out;
 }
 
-class pdf_scanner
-{
+class pdf_scanner {
       public:
 	pdf_scanner(std::vector<signal> &findings, std::vector<std::string> *urls)
 	    : findings_(findings), urls_(urls)
-	{
-	}
+	{}
 
 	// Looks at every name in `s`.
 	void scan_names(std::string_view s)

@@ -9,8 +9,7 @@
 #include <utility>
 #include <vector>
 
-namespace fixtures
-{
+namespace fixtures {
 
 struct archive_file {
 	std::string name;

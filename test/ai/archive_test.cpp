@@ -15,8 +15,7 @@ using fixtures::any_attachment_has;
 using fixtures::has_rule;
 using fixtures::make_archive;
 
-namespace
-{
+namespace {
 std::string const fake_pe = std::string("MZ\x90\x00\x03\x00\x00\x00", 8) + std::string(200, '\0');
 }
 

@@ -24,17 +24,19 @@ TEST_CASE("a document extension followed by a program is a double extension")
 TEST_CASE("right-to-left override and zero-width characters are found")
 {
 	// "invoice" U+202E "fdp.exe" shows as "invoiceexe.pdf".
-	CHECK(has(find_filename_tricks("invoice\xE2\x80\xAE" "fdp.exe"),
-		  filename_trick::invisible_character));
-	CHECK(has(find_filename_tricks("a\xE2\x80\x8B" "b.txt"),
-		  filename_trick::invisible_character));
+	CHECK(has(find_filename_tricks("invoice\xE2\x80\xAE"
+	                               "fdp.exe"),
+	          filename_trick::invisible_character));
+	CHECK(has(find_filename_tricks("a\xE2\x80\x8B"
+	                               "b.txt"),
+	          filename_trick::invisible_character));
 	CHECK(find_filename_tricks("見積書.pdf").empty());
 }
 
 TEST_CASE("padding that pushes the extension out of view is found")
 {
 	CHECK(has(find_filename_tricks("scan.pdf                    .exe"),
-		  filename_trick::padding));
+	          filename_trick::padding));
 }
 
 TEST_CASE("extensions are lower-cased and classified")

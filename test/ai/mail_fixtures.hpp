@@ -11,8 +11,7 @@
 
 #include "ai/message.hpp"
 
-namespace fixtures
-{
+namespace fixtures {
 
 inline std::string base64(std::string_view bytes, std::size_t line = 76)
 {

@@ -12,8 +12,7 @@ using fixtures::encode;
 using fixtures::encoded_word;
 using fixtures::has_rule;
 
-namespace
-{
+namespace {
 
 std::string header_block(std::string const &subject, std::string const &content_type,
                          std::string const &encoding = "8bit")
@@ -211,8 +210,7 @@ TEST_CASE("a truncated message gives what could be read")
 	CHECK(m.text.find("Please see") != std::string::npos);
 }
 
-namespace
-{
+namespace {
 std::string nested_message(int levels)
 {
 	std::string raw = "From: a@example.com\r\nSubject: deep\r\nMIME-Version: 1.0\r\n";

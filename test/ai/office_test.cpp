@@ -13,8 +13,7 @@ using namespace ai;
 using fixtures::any_attachment_has;
 using fixtures::has_rule;
 
-namespace
-{
+namespace {
 
 parsed_message corpus_message(char const *name)
 {

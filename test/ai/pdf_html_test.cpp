@@ -12,8 +12,7 @@
 using namespace ai;
 using fixtures::has_rule;
 
-namespace
-{
+namespace {
 
 std::vector<signal> pdf_findings(std::string const &pdf, std::vector<std::string> *urls = nullptr)
 {

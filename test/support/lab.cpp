@@ -102,8 +102,8 @@ temp_dir::temp_dir(std::string const &prefix)
 		throw std::runtime_error("mkdtemp: " + std::string(std::strerror(errno)));
 	path_ = pattern;
 	fs::permissions(path_, fs::perms::owner_all | fs::perms::group_read |
-				       fs::perms::group_exec | fs::perms::others_read |
-				       fs::perms::others_exec);
+	                               fs::perms::group_exec | fs::perms::others_read |
+	                               fs::perms::others_exec);
 }
 
 temp_dir::~temp_dir()

@@ -23,7 +23,7 @@ std::filesystem::path binary_dir();
 // A fresh folder under /tmp, removed with everything in it on
 // destruction (unless $ONEDALL_KEEP_LABS is set, for debugging).
 class temp_dir {
-public:
+      public:
 	explicit temp_dir(std::string const &prefix = "1dall-test");
 	~temp_dir();
 	temp_dir(temp_dir const &) = delete;
@@ -32,14 +32,14 @@ public:
 	std::filesystem::path const &path() const { return path_; }
 	std::filesystem::path operator/(std::string const &name) const { return path_ / name; }
 
-private:
+      private:
 	std::filesystem::path path_;
 };
 
 // A child process whose output goes to a log file. Stopped with SIGTERM
 // (then SIGKILL after a grace period) on destruction or stop().
 class process {
-public:
+      public:
 	process(std::vector<std::string> const &argv, std::filesystem::path const &log_file);
 	~process();
 	process(process const &) = delete;
@@ -52,7 +52,7 @@ public:
 	// Waits for it to exit by itself; returns the exit code, or -1 on timeout.
 	int wait_exit(std::chrono::milliseconds timeout);
 
-private:
+      private:
 	pid_t pid_ = -1;
 	bool reaped_ = false;
 	int status_ = -1;

@@ -9,9 +9,9 @@
 namespace ai {
 
 enum class filename_trick {
-	double_extension,   // "invoice.pdf.exe": a document extension, then a risky one
+	double_extension,    // "invoice.pdf.exe": a document extension, then a risky one
 	invisible_character, // RIGHT-TO-LEFT OVERRIDE, zero-width and similar code points
-	padding,            // a long run of spaces or dots hiding the real extension
+	padding,             // a long run of spaces or dots hiding the real extension
 };
 
 // The tricks found in a UTF-8 file name, each at most once.

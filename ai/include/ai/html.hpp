@@ -9,8 +9,7 @@
 
 #include "ai/message.hpp"
 
-namespace ai
-{
+namespace ai {
 
 // Anchors (<a href> and <area href>) with their visible text, entities
 // decoded and white space collapsed. At most `max_links`.

@@ -13,8 +13,7 @@
 
 #include "ai/message.hpp"
 
-namespace ai
-{
+namespace ai {
 
 // What inspecting one message's attachments shares: the limits, the
 // message text (to find archive passwords) and the budget of bytes

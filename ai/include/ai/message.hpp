@@ -37,12 +37,12 @@ struct attachment {
 };
 
 struct link {
-	std::string url;     // href target (or a bare URL found in text)
-	std::string text;    // visible text of the anchor, "" for bare URLs
+	std::string url;  // href target (or a bare URL found in text)
+	std::string text; // visible text of the anchor, "" for bare URLs
 };
 
 struct parse_limits {
-	std::size_t max_depth = 20;          // MIME nesting
+	std::size_t max_depth = 20; // MIME nesting
 	std::size_t max_parts = 1000;
 	std::size_t max_decoded_bytes = 64 << 20;
 	std::size_t max_archive_depth = 4;
@@ -54,11 +54,11 @@ struct parse_limits {
 struct parsed_message {
 	std::vector<std::pair<std::string, std::string>> headers; // name, decoded value
 	std::string subject;
-	std::string from_display; // display name of From, decoded
-	std::string from_address; // addr-spec of From
-	std::string reply_to;     // addr-spec of Reply-To, "" if none
-	std::string date;       // Date header as written, "" if none
-	std::string message_id; // Message-ID header as written, "" if none
+	std::string from_display;              // display name of From, decoded
+	std::string from_address;              // addr-spec of From
+	std::string reply_to;                  // addr-spec of Reply-To, "" if none
+	std::string date;                      // Date header as written, "" if none
+	std::string message_id;                // Message-ID header as written, "" if none
 	std::optional<std::int64_t> date_unix; // Date as Unix time, if it parses
 
 	std::string text; // every text/plain part, decoded to UTF-8

@@ -53,8 +53,7 @@
 
 #include <string_view>
 
-namespace ai::rules
-{
+namespace ai::rules {
 
 struct rule_info {
 	std::string_view id;

@@ -22,8 +22,7 @@
 namespace fs = std::filesystem;
 using clock_type = std::chrono::steady_clock;
 
-namespace
-{
+namespace {
 
 std::vector<std::string> load_messages(fs::path const &dev)
 {
