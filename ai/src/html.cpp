@@ -1,5 +1,7 @@
 #include "ai/html.hpp"
 
+#include "text.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -48,25 +50,13 @@ bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
+// Entities may name code points that have no UTF-8 form (0, surrogates,
+// beyond U+10FFFF): those become U+FFFD before encoding.
 void append_utf8(std::string &out, std::uint32_t cp)
 {
 	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
 		cp = 0xFFFD;
-	if (cp < 0x80) {
-		out += static_cast<char>(cp);
-	} else if (cp < 0x800) {
-		out += static_cast<char>(0xC0 | (cp >> 6));
-		out += static_cast<char>(0x80 | (cp & 0x3F));
-	} else if (cp < 0x10000) {
-		out += static_cast<char>(0xE0 | (cp >> 12));
-		out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-		out += static_cast<char>(0x80 | (cp & 0x3F));
-	} else {
-		out += static_cast<char>(0xF0 | (cp >> 18));
-		out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-		out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-		out += static_cast<char>(0x80 | (cp & 0x3F));
-	}
+	text::append_utf8(out, cp);
 }
 
 // Decodes the character reference at s[pos] == '&' into `out`; returns
